@@ -1,0 +1,22 @@
+# Writes a C++ source holding each input file as a string, keyed by its path relative to ROOT.
+# Hex escapes keep any byte safe, whatever the file holds.
+file(WRITE ${OUTPUT}.tmp "#include \"disburse/embedded_files.hpp\"\n\nnamespace disburse {\n\n")
+file(APPEND ${OUTPUT}.tmp "const std::vector<EmbeddedFile>& embedded_files() {\n")
+file(APPEND ${OUTPUT}.tmp "  static const std::vector<EmbeddedFile> files = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+list(SORT FILES)
+foreach(path IN LISTS FILES)
+  if(path STREQUAL "")
+    continue()
+  endif()
+  file(RELATIVE_PATH relative ${ROOT} ${path})
+  file(READ ${path} content HEX)
+  string(REGEX REPLACE "(..)" "\\\\x\\1" escaped "${content}")
+  # Split the literal so that no single line is unreasonably long.
+  string(REGEX REPLACE "((\\\\x..){200})" "\\1\"\n\"" escaped "${escaped}")
+  string(LENGTH "${content}" hex_length)
+  math(EXPR size_bytes "${hex_length} / 2")
+  file(APPEND ${OUTPUT}.tmp "    {\"${relative}\", std::string(\n\"${escaped}\", ${size_bytes})},\n")
+endforeach()
+file(APPEND ${OUTPUT}.tmp "  };\n  return files;\n}\n\n}  // namespace disburse\n")
+file(RENAME ${OUTPUT}.tmp ${OUTPUT})

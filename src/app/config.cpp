@@ -1,0 +1,95 @@
+#include "disburse/app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "disburse/domain/errors.hpp"
+
+namespace disburse::app {
+
+namespace {
+
+template <typename Integer>
+Integer read_integer(const EnvironmentLookup& lookup, std::string_view name, Integer fallback,
+                     Integer minimum, Integer maximum) {
+  const std::optional<std::string> text = lookup(name);
+  if (!text || text->empty()) return fallback;
+  Integer value{};
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value < minimum ||
+      value > maximum) {
+    throw InvalidInput(std::string(name) + "='" + text->substr(0, 40) +
+                       "' must be a whole number from " + std::to_string(minimum) + " to " +
+                       std::to_string(maximum));
+  }
+  return value;
+}
+
+bool read_flag(const EnvironmentLookup& lookup, std::string_view name) {
+  const std::optional<std::string> text = lookup(name);
+  if (!text || text->empty() || *text == "0" || *text == "false") return false;
+  if (*text == "1" || *text == "true") return true;
+  throw InvalidInput(std::string(name) + " must be 0, 1, true or false");
+}
+
+// Splits "host:port"; the port is required so that no one is surprised by a default.
+void read_listen(const EnvironmentLookup& lookup, Config& config) {
+  const std::optional<std::string> text = lookup("DISBURSE_LISTEN");
+  if (!text || text->empty()) return;
+  const std::size_t colon = text->rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw InvalidInput("DISBURSE_LISTEN='" + *text + "' must be host:port, e.g. 127.0.0.1:8080");
+  }
+  config.listen_host = text->substr(0, colon);
+  const std::string port = text->substr(colon + 1);
+  config.listen_port = read_integer<int>(
+      [&](std::string_view) { return std::optional<std::string>(port); }, "DISBURSE_LISTEN port",
+      0, 0, 65535);
+}
+
+}  // namespace
+
+Config load_config(const EnvironmentLookup& lookup) {
+  Config config;
+  config.database_url = lookup("DATABASE_URL").value_or("");
+  read_listen(lookup, config);
+  if (auto file = lookup("DISBURSE_SECRET_KEY_FILE"); file && !file->empty()) {
+    config.secret_key_file = *file;
+  }
+  config.pool_size = read_integer(lookup, "DISBURSE_POOL_SIZE", config.pool_size, 1, 512);
+  config.pool_acquire_timeout_ms = read_integer(lookup, "DISBURSE_POOL_ACQUIRE_TIMEOUT_MS",
+                                                config.pool_acquire_timeout_ms, 10, 60000);
+  config.statement_timeout_ms = read_integer(lookup, "DISBURSE_STATEMENT_TIMEOUT_MS",
+                                             config.statement_timeout_ms, 100, 3600000);
+  config.cookie_secure = read_flag(lookup, "DISBURSE_COOKIE_SECURE");
+  Limits& limits = config.limits;
+  limits.max_upload_bytes = read_integer<long long>(lookup, "DISBURSE_MAX_UPLOAD_BYTES",
+                                                    limits.max_upload_bytes, 1024, 4LL << 30);
+  limits.max_json_bytes = read_integer<long long>(lookup, "DISBURSE_MAX_JSON_BYTES",
+                                                  limits.max_json_bytes, 1024, 64LL << 20);
+  limits.read_timeout_ms =
+      read_integer(lookup, "DISBURSE_READ_TIMEOUT_MS", limits.read_timeout_ms, 100, 600000);
+  limits.write_timeout_ms =
+      read_integer(lookup, "DISBURSE_WRITE_TIMEOUT_MS", limits.write_timeout_ms, 100, 600000);
+  limits.http_threads = read_integer(lookup, "DISBURSE_HTTP_THREADS", limits.http_threads, 2, 4096);
+  limits.page_size_max =
+      read_integer(lookup, "DISBURSE_PAGE_SIZE_MAX", limits.page_size_max, 10, 10000);
+  JobSettings& jobs = config.jobs;
+  jobs.workers = read_integer(lookup, "DISBURSE_JOB_WORKERS", jobs.workers, 0, 64);
+  jobs.poll_interval_ms =
+      read_integer(lookup, "DISBURSE_JOB_POLL_MS", jobs.poll_interval_ms, 10, 60000);
+  jobs.lease_seconds = read_integer(lookup, "DISBURSE_JOB_LEASE_SECONDS", jobs.lease_seconds, 5, 86400);
+  if (config.pool_size < jobs.workers + 1) {
+    throw InvalidInput("DISBURSE_POOL_SIZE must exceed DISBURSE_JOB_WORKERS, so that requests "
+                       "still get a connection while every job worker holds one");
+  }
+  return config;
+}
+
+std::optional<std::string> process_environment(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace disburse::app

@@ -1,0 +1,152 @@
+#include "exchange.hpp"
+
+#include <charconv>
+
+#include "disburse/app/users.hpp"
+#include "disburse/domain/errors.hpp"
+#include "disburse/pg/idempotency_repository.hpp"
+
+namespace disburse::http {
+
+namespace {
+
+std::string problem_title(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+}  // namespace
+
+std::int64_t Exchange::id_parameter(std::size_t index) const {
+  const std::string text = text_parameter(index);
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw NotFound("no such resource");
+  }
+  return id;
+}
+
+std::string Exchange::text_parameter(std::size_t index) const {
+  // matches[0] is the whole path; the route's parameters follow in order.
+  if (index + 1 >= request.matches.size()) throw NotFound("no such resource");
+  return request.matches[index + 1].str();
+}
+
+std::optional<std::string> Exchange::query(const std::string& name) const {
+  if (!request.has_param(name.c_str())) return std::nullopt;
+  return request.get_param_value(name.c_str());
+}
+
+int Exchange::page_limit(int default_limit) const {
+  const auto text = query("limit");
+  if (!text) return default_limit;
+  int limit = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  const int maximum = services.config.limits.page_size_max;
+  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > maximum) {
+    throw InvalidInput("limit must be a whole number from 1 to " + std::to_string(maximum));
+  }
+  return limit;
+}
+
+nlohmann::json Exchange::json_body() const {
+  if (static_cast<long long>(request.body.size()) > services.config.limits.max_json_bytes) {
+    throw InvalidInput("the JSON body is larger than the limit");
+  }
+  // A depth limit keeps a deeply nested body from exhausting the stack.
+  int depth = 0;
+  bool too_deep = false;
+  nlohmann::json body = nlohmann::json::parse(
+      request.body,
+      [&](int parse_depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        depth = parse_depth;
+        if (depth > 32) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep) throw InvalidInput("the JSON body is nested too deeply");
+  if (!body.is_object()) throw InvalidInput("the body must be a JSON object");
+  return body;
+}
+
+app::Actor Exchange::api_actor(domain::Permission permission) const {
+  const std::string authorization = request.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (!authorization.starts_with(prefix)) {
+    throw Unauthenticated("send an API token as 'Authorization: Bearer <token>'");
+  }
+  app::Actor actor =
+      app::authenticate_token(services.database, authorization.substr(prefix.size()));
+  app::require(actor, permission);
+  return actor;
+}
+
+void Exchange::send_json(int status, const nlohmann::json& body) {
+  send_text(status, "application/json", body.dump());
+}
+
+void Exchange::send_text(int status, const std::string& content_type, std::string body) {
+  response.status = status;
+  response.set_content(std::move(body), content_type.c_str());
+}
+
+void send_problem(httplib::Response& response, int status, const std::string& detail,
+                  const std::string& request_id) {
+  const nlohmann::json problem = {{"type", "about:blank"},
+                                  {"title", problem_title(status)},
+                                  {"status", status},
+                                  {"detail", detail},
+                                  {"instance", "urn:disburse:request:" + request_id}};
+  response.status = status;
+  response.set_content(problem.dump(), "application/problem+json");
+}
+
+void run_idempotent(Exchange& exchange, const app::Actor& actor, bool key_required,
+                    const std::function<std::pair<int, nlohmann::json>(pg::Transaction&)>& work) {
+  const std::string key = exchange.request.get_header_value("Idempotency-Key");
+  if (key.empty() && key_required) {
+    throw InvalidInput("this request moves money: send an Idempotency-Key header");
+  }
+  if (key.size() > 200) throw InvalidInput("the Idempotency-Key is longer than 200 characters");
+  const std::string scope = std::to_string(actor.user_id) + " " + exchange.request.method + " " +
+                            exchange.request.path;
+  const std::string request_sha256 = security::sha256_hex(exchange.request.body);
+  struct Outcome {
+    int status;
+    std::string content_type;
+    std::string body;
+    bool replayed;
+  };
+  const Outcome outcome = exchange.services.database.write([&](pg::Transaction& transaction) {
+    if (!key.empty()) {
+      if (auto stored = pg::claim_idempotency_key(transaction, scope, key, request_sha256)) {
+        if (stored->request_sha256 != request_sha256) {
+          throw Unprocessable("this Idempotency-Key was already used with a different body");
+        }
+        return Outcome{stored->status_code, stored->content_type, stored->body, true};
+      }
+    }
+    const auto [status, body] = work(transaction);
+    const std::string text = body.dump();
+    if (!key.empty()) {
+      pg::store_idempotent_response(transaction, scope, key, status, "application/json", text);
+    }
+    return Outcome{status, "application/json", text, false};
+  });
+  if (outcome.replayed) exchange.response.set_header("Idempotent-Replayed", "true");
+  exchange.send_text(outcome.status, outcome.content_type, outcome.body);
+}
+
+}  // namespace disburse::http

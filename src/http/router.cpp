@@ -1,0 +1,145 @@
+#include "router.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <regex>
+
+#include "disburse/domain/errors.hpp"
+
+namespace disburse::http {
+
+namespace {
+
+std::string pattern_to_regex(const std::string& pattern) {
+  static const std::regex parameter(R"(\{[a-z_]+\})");
+  return std::regex_replace(pattern, parameter, "([^/]+)");
+}
+
+std::string new_request_id() { return security::random_token(9); }
+
+void log_request(const std::string& request_id, const std::string& method,
+                 const std::string& route, int status, std::int64_t duration_us) {
+  // The route pattern, never the path or the query: those can hold claim numbers or ZIPs.
+  const std::string line = "request_id=" + request_id + " method=" + method + " route=" + route +
+                           " status=" + std::to_string(status) +
+                           " duration_ms=" + std::to_string(duration_us / 1000) + "\n";
+  std::cerr << line;
+}
+
+// Maps an operational failure to its status, once, for every handler.
+void send_failure(httplib::Response& response, const std::string& request_id) {
+  try {
+    throw;
+  } catch (const InvalidInput& error) {
+    send_problem(response, 400, error.what(), request_id);
+  } catch (const nlohmann::json::exception& error) {
+    send_problem(response, 400, std::string("malformed JSON: ") + error.what(), request_id);
+  } catch (const Unauthenticated& error) {
+    response.set_header("WWW-Authenticate", "Bearer");
+    send_problem(response, 401, error.what(), request_id);
+  } catch (const Forbidden& error) {
+    send_problem(response, 403, error.what(), request_id);
+  } catch (const NotFound& error) {
+    send_problem(response, 404, error.what(), request_id);
+  } catch (const Conflict& error) {
+    send_problem(response, 409, error.what(), request_id);
+  } catch (const Unprocessable& error) {
+    send_problem(response, 422, error.what(), request_id);
+  } catch (const RateLimited& error) {
+    response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+    send_problem(response, 429, error.what(), request_id);
+  } catch (const Unavailable& error) {
+    response.set_header("Retry-After", "5");
+    send_problem(response, 503, error.what(), request_id);
+  } catch (const std::exception& error) {
+    std::cerr << "request_id=" << request_id << " internal_error=\"" << error.what() << "\"\n";
+    send_problem(response, 500, "internal error; quote the request id to support", request_id);
+  }
+}
+
+}  // namespace
+
+void apply_security_headers(httplib::Response& response) {
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "no-referrer");
+  response.set_header("X-Frame-Options", "DENY");
+  response.set_header("Content-Security-Policy",
+                      "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                      "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                      "form-action 'self'");
+  if (!response.has_header("Cache-Control")) response.set_header("Cache-Control", "no-store");
+}
+
+void Router::get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
+void Router::post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
+  routes_.push_back({method, pattern});
+  methods_by_pattern_[pattern].insert(method);
+  const std::string regex = pattern_to_regex(pattern);
+  auto wrapped = wrap(method, pattern, std::move(handler));
+  if (method == "GET") server_.Get(regex, wrapped);
+  if (method == "POST") server_.Post(regex, wrapped);
+}
+
+httplib::Server::Handler Router::wrap(const std::string& method, const std::string& pattern,
+                                      Handler handler) {
+  return [this, method, pattern, handler](const httplib::Request& request, httplib::Response& response) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string request_id = new_request_id();
+    Exchange exchange(services_, request, response, request_id);
+    try {
+      handler(exchange);
+    } catch (...) {
+      send_failure(response, request_id);
+    }
+    response.set_header("X-Request-Id", request_id);
+    apply_security_headers(response);
+    const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - started).count();
+    services_.metrics.record_request(method, pattern, response.status, duration_us);
+    log_request(request_id, method, pattern, response.status, duration_us);
+  };
+}
+
+void Router::add_method_not_allowed_routes() {
+  for (const auto& [pattern, methods] : methods_by_pattern_) {
+    std::string allow;
+    for (const auto& method : methods) allow += (allow.empty() ? "" : ", ") + method;
+    const std::string regex = pattern_to_regex(pattern);
+    for (const std::string method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      if (methods.contains(method)) continue;
+      auto refuse = wrap(method, pattern, [allow, method](Exchange& exchange) {
+        exchange.response.set_header("Allow", allow);
+        send_problem(exchange.response, 405, method + " is not allowed here; use " + allow,
+                     exchange.request_id);
+      });
+      if (method == "GET") server_.Get(regex, refuse);
+      if (method == "POST") server_.Post(regex, refuse);
+      if (method == "PUT") server_.Put(regex, refuse);
+      if (method == "PATCH") server_.Patch(regex, refuse);
+      if (method == "DELETE") server_.Delete(regex, refuse);
+    }
+  }
+}
+
+void Router::install_error_handler() {
+  const httplib::Server::HandlerWithResponse handler = [this](const httplib::Request& request,
+                                                               httplib::Response& response) {
+    // Routed responses already carry their problem body; only httplib's own refusals are empty.
+    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string request_id = new_request_id();
+    const std::string detail = response.status == 413 ? "the request body is larger than the limit"
+                               : response.status == 404 ? "no such resource"
+                                                        : "the request was refused";
+    send_problem(response, response.status, detail, request_id);
+    response.set_header("X-Request-Id", request_id);
+    apply_security_headers(response);
+    services_.metrics.record_request(request.method, "(unmatched)", response.status, 0);
+    log_request(request_id, request.method, "(unmatched)", response.status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  server_.set_error_handler(handler);
+}
+
+}  // namespace disburse::http

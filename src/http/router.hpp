@@ -1,0 +1,49 @@
+#pragma once
+// Registers routes on httplib with one wrapper that gives every request the same treatment:
+// a request id, security headers, error mapping to problem+json, metrics and one log line.
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "disburse/http/server.hpp"
+#include "exchange.hpp"
+
+namespace disburse::http {
+
+using Handler = std::function<void(Exchange&)>;
+
+class Router {
+ public:
+  Router(httplib::Server& server, Services& services) : server_(server), services_(services) {}
+
+  // Patterns are OpenAPI-style ("/api/v1/programs/{id}"); each {name} matches one segment.
+  void get(const std::string& pattern, Handler handler);
+  void post(const std::string& pattern, Handler handler);
+  // Answers 405 with an Allow header for every other method on each registered pattern.
+  void add_method_not_allowed_routes();
+  // Answers unrouted requests (404, 413 from the body limit) with problem+json.
+  void install_error_handler();
+
+  std::vector<RouteInfo> routes() const { return routes_; }
+  Services& services() { return services_; }
+
+ private:
+  void add(const std::string& method, const std::string& pattern, Handler handler);
+  httplib::Server::Handler wrap(const std::string& method, const std::string& pattern, Handler handler);
+
+  httplib::Server& server_;
+  Services& services_;
+  std::vector<RouteInfo> routes_;
+  std::map<std::string, std::set<std::string>> methods_by_pattern_;
+};
+
+void apply_security_headers(httplib::Response& response);
+
+// The route files; each registers its resource's routes.
+void add_operational_routes(Router& router);
+void add_program_routes(Router& router);
+
+}  // namespace disburse::http

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -37,6 +38,16 @@ nlohmann::json audit_verify(Context& context, Arguments& arguments) {
     std::cerr << "disburse: the audit chain is broken: " << verification.problem << "\n";
   }
   return output;
+}
+
+// Creates the secret key file (mode 0600) when it does not exist; never overwrites one, since
+// data encrypted under the old key would become unreadable.
+nlohmann::json create_secret_key(Context& context, Arguments& arguments) {
+  const std::string path = arguments.option("out").value_or(context.config().secret_key_file);
+  arguments.finish();
+  const bool existed = std::ifstream(path).good();
+  security::load_secret_key(path, true);
+  return {{"path", path}, {"created", !existed}};
 }
 
 std::string worker_id() {
@@ -80,6 +91,8 @@ void add_admin_commands(std::vector<Command>& commands) {
   commands.push_back({"migrate", "", migrate});
   commands.push_back({"serve", "(listens on DISBURSE_LISTEN, default 127.0.0.1:8080)", serve});
   commands.push_back({"audit verify", "", audit_verify});
+  commands.push_back({"secret-key create", "[--out FILE] (default DISBURSE_SECRET_KEY_FILE)",
+                      create_secret_key});
 }
 
 }  // namespace disburse::cli

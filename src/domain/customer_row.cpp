@@ -276,8 +276,7 @@ Outcome normalize_weighting(const HeaderMap& header, const RowFields& row,
 }
 
 std::optional<PaymentMethod> payment_method_named(std::string_view name) {
-  for (const PaymentMethod method :
-       {PaymentMethod::paypal, PaymentMethod::check, PaymentMethod::ach}) {
+  for (const PaymentMethod method : all_payment_methods) {
     if (equals_ignoring_ascii_case(to_string(method), name)) return method;
   }
   return std::nullopt;
@@ -538,19 +537,6 @@ HeaderMap map_header(std::span<const std::string> names, bool program_uses_devic
   HeaderCheck check = check_header(names, program_uses_device_rule);
   if (!check.ok()) throw InvalidInput("CSV header: " + check.message());
   return check.map;
-}
-
-std::string_view to_string(PaymentMethod method) {
-  switch (method) {
-    case PaymentMethod::paypal:
-      return "paypal";
-    case PaymentMethod::check:
-      return "check";
-    case PaymentMethod::ach:
-      return "ach";
-  }
-  DISBURSE_ASSERT(false);
-  return {};
 }
 
 std::string_view to_string(BankAccountType type) {

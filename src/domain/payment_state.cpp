@@ -8,7 +8,6 @@ namespace disburse::domain {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> payment_method_names = {"paypal", "check", "ach"};
 constexpr std::array<std::string_view, payment_state_count> payment_state_names = {
     "allocated", "batched", "submitted", "paid",     "unclaimed", "expired",
     "returned",  "failed",  "voided",    "reissued", "pooled"};
@@ -94,19 +93,6 @@ bool is_allowed_source(State from, PaymentEvent event) {
 }
 
 }  // namespace
-
-std::string_view to_string(PaymentMethod method) {
-  const auto index = static_cast<std::size_t>(method);
-  DISBURSE_ASSERT(index < payment_method_names.size());
-  return payment_method_names[index];
-}
-
-std::optional<PaymentMethod> parse_payment_method(std::string_view text) {
-  for (const PaymentMethod method : all_payment_methods) {
-    if (to_string(method) == text) return method;
-  }
-  return std::nullopt;
-}
 
 PaymentTransition transition(PaymentState from, PaymentEvent event) {
   const PaymentState target = target_of(event);

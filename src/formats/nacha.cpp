@@ -107,16 +107,25 @@ void check_settings(const FileSettings& settings) {
   if (settings.batch_number < 1 || settings.batch_number > max_batch_number) {
     refuse("batch number must be 1 to 9,999,999");
   }
+  if (settings.batch_entry_limit < 1 || settings.batch_entry_limit > max_entries_per_batch) {
+    refuse("entries per batch must be 1 to 999,999");
+  }
 }
 
-void check_entries(std::span<const CreditEntry> entries, std::int64_t first_trace_sequence) {
+void check_entries(std::span<const CreditEntry> entries, const FileSettings& settings) {
   if (entries.empty()) throw InvalidInput("NACHA file: there are no entries");
   if (entries.size() > max_entries_per_file) {
-    throw InvalidInput("NACHA file: more than 999,999 entries");
+    throw InvalidInput("NACHA file: more than 9,999,999 entries");
   }
-  if (first_trace_sequence < 1 ||
-      first_trace_sequence > max_trace_sequence - static_cast<std::int64_t>(entries.size()) + 1) {
+  const auto entry_count = static_cast<std::int64_t>(entries.size());
+  if (settings.first_trace_sequence < 1 ||
+      settings.first_trace_sequence > max_trace_sequence - entry_count + 1) {
     throw InvalidInput("NACHA file: trace sequences would not fit in 7 digits");
+  }
+  const auto batch_count = static_cast<std::int64_t>(
+      (entries.size() + settings.batch_entry_limit - 1) / settings.batch_entry_limit);
+  if (settings.batch_number > max_batch_number - batch_count + 1) {
+    throw InvalidInput("NACHA file: batch numbers would not fit in 7 digits");
   }
   const std::vector<EntryIssue> issues = validate_entries(entries);
   if (!issues.empty()) {
@@ -147,14 +156,14 @@ std::string file_header_record(const FileSettings& settings) {
          upper(settings.immediate_origin_name, 23) + upper(settings.reference_code, 8);
 }
 
-std::string batch_header_record(const FileSettings& settings) {
+std::string batch_header_record(const FileSettings& settings, std::int64_t batch_number) {
   return "5220" + upper(settings.company_name, 16) +
          upper(settings.company_discretionary_data, 20) +
          upper(settings.company_identification, 10) + "PPD" +
          upper(settings.company_entry_description, 10) +
          upper(settings.company_descriptive_date, 6) + yymmdd(settings.effective_entry_date) +
          "   1" + settings.originating_dfi_identification +
-         zero_filled(static_cast<std::uint64_t>(settings.batch_number), 7);
+         zero_filled(static_cast<std::uint64_t>(batch_number), 7);
 }
 
 std::string entry_detail_record(const CreditEntry& entry, const std::string& trace_number) {
@@ -168,17 +177,25 @@ std::string entry_detail_record(const CreditEntry& entry, const std::string& tra
          "  0" + trace_number;
 }
 
-std::string batch_control_record(const FileSettings& settings, const WriteSummary& summary) {
-  return "8220" + zero_filled(summary.entry_count, 6) + zero_filled(summary.entry_hash, 10) +
+// What one batch's control record states.
+struct BatchTotals {
+  std::size_t entry_count = 0;
+  std::uint64_t entry_hash = 0;
+  Money total_credit;
+};
+
+std::string batch_control_record(const FileSettings& settings, std::int64_t batch_number,
+                                 const BatchTotals& totals) {
+  return "8220" + zero_filled(totals.entry_count, 6) + zero_filled(totals.entry_hash, 10) +
          zero_filled(0, 12) +
-         zero_filled(static_cast<std::uint64_t>(summary.total_credit.cents()), 12) +
+         zero_filled(static_cast<std::uint64_t>(totals.total_credit.cents()), 12) +
          upper(settings.company_identification, 10) + std::string(25, ' ') +
          settings.originating_dfi_identification +
-         zero_filled(static_cast<std::uint64_t>(settings.batch_number), 7);
+         zero_filled(static_cast<std::uint64_t>(batch_number), 7);
 }
 
 std::string file_control_record(const WriteSummary& summary) {
-  return "9" + zero_filled(1, 6) + zero_filled(summary.block_count, 6) +
+  return "9" + zero_filled(summary.batch_count, 6) + zero_filled(summary.block_count, 6) +
          zero_filled(summary.entry_count, 8) + zero_filled(summary.entry_hash, 10) +
          zero_filled(0, 12) +
          zero_filled(static_cast<std::uint64_t>(summary.total_credit.cents()), 12) +
@@ -189,6 +206,35 @@ void write_record(std::ostream& output, const std::string& record) {
   DISBURSE_ASSERT(record.size() == record_length);
   DISBURSE_ASSERT(detail::is_printable_ascii(record));
   output << record << '\n';
+}
+
+// Writes one batch's header, entries and control, and adds the batch to `summary`. Trace
+// sequences continue from the entries already in the summary.
+void write_batch(std::ostream& output, const FileSettings& settings,
+                 std::span<const CreditEntry> entries, WriteSummary& summary) {
+  const std::int64_t batch_number =
+      settings.batch_number + static_cast<std::int64_t>(summary.batch_count);
+  write_record(output, batch_header_record(settings, batch_number));
+  BatchTotals totals;
+  for (const CreditEntry& entry : entries) {
+    const std::uint64_t sequence =
+        static_cast<std::uint64_t>(settings.first_trace_sequence) + summary.traces.size();
+    std::string trace = settings.originating_dfi_identification + zero_filled(sequence, 7);
+    write_record(output, entry_detail_record(entry, trace));
+    std::uint64_t receiving_dfi = 0;
+    const bool parsed =
+        detail::parse_digits(std::string_view(entry.routing_number).substr(0, 8), receiving_dfi);
+    DISBURSE_ASSERT(parsed);
+    totals.entry_count++;
+    totals.entry_hash = (totals.entry_hash + receiving_dfi) % entry_hash_modulus;
+    totals.total_credit += entry.amount;
+    summary.traces.push_back({entry.reference, std::move(trace)});
+  }
+  write_record(output, batch_control_record(settings, batch_number, totals));
+  summary.batch_count++;
+  summary.entry_count += totals.entry_count;
+  summary.entry_hash = (summary.entry_hash + totals.entry_hash) % entry_hash_modulus;
+  summary.total_credit += totals.total_credit;
 }
 
 }  // namespace
@@ -235,6 +281,7 @@ std::string_view describe(EntryProblem problem) {
 std::vector<EntryIssue> validate_entries(std::span<const CreditEntry> entries) {
   std::vector<EntryIssue> issues;
   std::unordered_set<std::string_view> seen_references;
+  seen_references.reserve(entries.size());
   for (std::size_t index = 0; index < entries.size(); index++) {
     std::optional<EntryProblem> problem = own_problem(entries[index]);
     if (!problem && !seen_references.insert(entries[index].reference).second) {
@@ -248,30 +295,18 @@ std::vector<EntryIssue> validate_entries(std::span<const CreditEntry> entries) {
 WriteSummary write_ppd_credit_file(std::ostream& output, const FileSettings& settings,
                                    std::span<const CreditEntry> entries) {
   check_settings(settings);
-  check_entries(entries, settings.first_trace_sequence);
+  check_entries(entries, settings);
   // Everything was validated above, so the records stream out without being held in memory.
   WriteSummary summary;
-  summary.entry_count = entries.size();
   summary.traces.reserve(entries.size());
   write_record(output, file_header_record(settings));
-  write_record(output, batch_header_record(settings));
-  for (std::size_t index = 0; index < entries.size(); index++) {
-    const CreditEntry& entry = entries[index];
-    const auto sequence = static_cast<std::uint64_t>(settings.first_trace_sequence) + index;
-    std::string trace = settings.originating_dfi_identification + zero_filled(sequence, 7);
-    write_record(output, entry_detail_record(entry, trace));
-    std::uint64_t receiving_dfi = 0;
-    const bool parsed =
-        detail::parse_digits(std::string_view(entry.routing_number).substr(0, 8), receiving_dfi);
-    DISBURSE_ASSERT(parsed);
-    summary.entry_hash = (summary.entry_hash + receiving_dfi) % entry_hash_modulus;
-    summary.total_credit += entry.amount;
-    summary.traces.push_back({entry.reference, std::move(trace)});
+  for (std::size_t first = 0; first < entries.size(); first += settings.batch_entry_limit) {
+    const std::size_t count = std::min(settings.batch_entry_limit, entries.size() - first);
+    write_batch(output, settings, entries.subspan(first, count), summary);
   }
-  const std::size_t records_before_fill = entries.size() + 4;
+  const std::size_t records_before_fill = entries.size() + 2 * summary.batch_count + 2;
   summary.block_count = (records_before_fill + blocking_factor - 1) / blocking_factor;
   summary.record_count = summary.block_count * blocking_factor;
-  write_record(output, batch_control_record(settings, summary));
   write_record(output, file_control_record(summary));
   const std::string fill(record_length, '9');
   for (std::size_t record = records_before_fill; record < summary.record_count; record++) {

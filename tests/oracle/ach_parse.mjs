@@ -119,7 +119,7 @@ ach.batches.forEach((batch, batchIndex) => {
   if (batch.entryClassCode !== 'PPD') fail(1, `batch ${batchIndex + 1} is ${batch.entryClassCode}, not PPD`);
   if (batch.serviceClassCode !== 220) fail(1, `batch ${batchIndex + 1} has service class ${batch.serviceClassCode}`);
   for (const entry of batch.entries) summaryEntries.push(checkEntry(entry, batchIndex));
-  fileEntries.push(...batch.entries);
+  for (const entry of batch.entries) fileEntries.push(entry);
   checkControl(`batch ${batchIndex + 1}`, batch.footer, totalsOf(batch.entries));
 });
 const fileTotals = totalsOf(fileEntries);

@@ -285,6 +285,12 @@ TEST_CASE("settings that cannot be written are refused") {
       [](nacha::FileSettings& settings) { settings.originating_dfi_identification = "0210000"; },
       [](nacha::FileSettings& settings) { settings.batch_number = 0; },
       [](nacha::FileSettings& settings) { settings.first_trace_sequence = 9'999'999; },
+      [](nacha::FileSettings& settings) { settings.batch_entry_limit = 0; },
+      [](nacha::FileSettings& settings) { settings.batch_entry_limit = 1'000'000; },
+      [](nacha::FileSettings& settings) {
+        settings.batch_entry_limit = 1;
+        settings.batch_number = 9'999'999;
+      },
   };
   for (std::size_t index = 0; index < spoilers.size(); index++) {
     CAPTURE(index);
@@ -298,6 +304,41 @@ TEST_CASE("settings that cannot be written are refused") {
   std::ostringstream output;
   CHECK_THROWS_AS(nacha::write_ppd_credit_file(output, sample_settings(), {}),
                   disburse::InvalidInput);
+}
+
+TEST_CASE("entries beyond the batch limit go into consecutive batches with their own controls") {
+  nacha::FileSettings settings = sample_settings();
+  settings.batch_entry_limit = 3;
+  settings.batch_number = 5;
+  std::vector<nacha::CreditEntry> entries;
+  for (int index = 0; index < 7; index++) {
+    entries.push_back({"R" + std::to_string(index), Money::from_cents(100 + index), "NAME",
+                       index % 2 == 0 ? "011000015" : "026009593", "42",
+                       nacha::AccountType::checking});
+  }
+  nacha::WriteSummary summary;
+  const std::string text = write(settings, entries, &summary);
+  CHECK(summary.batch_count == 3);
+  CHECK(summary.entry_count == 7);
+  CHECK(summary.total_credit.cents() == 721);
+  CHECK(summary.entry_hash == 4u * 1100001u + 3u * 2600959u);
+  CHECK(summary.record_count == 20);
+  CHECK(summary.traces.back().trace_number == "021000020000007");
+  const nacha::ParsedFile file = read(text);
+  CHECK(file.ok());
+  REQUIRE(file.batches.size() == 3);
+  const std::size_t expected_sizes[] = {3, 3, 1};
+  for (std::size_t index = 0; index < 3; index++) {
+    CAPTURE(index);
+    CHECK(file.batches[index].header.batch_number == static_cast<std::int64_t>(5 + index));
+    CHECK(file.batches[index].entries.size() == expected_sizes[index]);
+    REQUIRE(file.batches[index].control);
+    CHECK(file.batches[index].control->batch_number == static_cast<std::int64_t>(5 + index));
+  }
+  CHECK(file.batches[2].entries[0].trace_number == "021000020000007");
+  REQUIRE(file.control);
+  CHECK(file.control->batch_count == 3);
+  CHECK(file.control->entry_hash == summary.entry_hash);
 }
 
 TEST_CASE("a nine-digit immediate origin is written after a space") {

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "disburse/domain/payment_method.hpp"
+
 namespace disburse::domain {
 
 enum class CustomerField : std::uint8_t {
@@ -124,9 +126,6 @@ HeaderCheck check_header(std::span<const std::string> names, bool program_uses_d
 // check_header for callers that reject the file on any problem: throws InvalidInput with the
 // message.
 HeaderMap map_header(std::span<const std::string> names, bool program_uses_device_rule);
-
-enum class PaymentMethod : std::uint8_t { paypal, check, ach };
-std::string_view to_string(PaymentMethod method);
 
 enum class BankAccountType : std::uint8_t { checking, savings };
 std::string_view to_string(BankAccountType type);

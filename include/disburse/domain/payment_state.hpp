@@ -25,18 +25,11 @@
 #include <optional>
 #include <string_view>
 
+#include "disburse/domain/payment_method.hpp"
 #include "disburse/domain/program_state.hpp"
 
 namespace disburse::domain {
 
-enum class PaymentMethod : std::uint8_t { paypal, check, ach };
-
-inline constexpr std::array<PaymentMethod, 3> all_payment_methods = {
-    PaymentMethod::paypal, PaymentMethod::check, PaymentMethod::ach};
-
-// "paypal", "check", "ach": stored in payments.method and batches.method.
-std::string_view to_string(PaymentMethod method);
-std::optional<PaymentMethod> parse_payment_method(std::string_view text);
 
 enum class PaymentState : std::uint8_t {
   allocated,  // Created from an approved allocation run or a reissue; in no batch.

@@ -2,7 +2,8 @@
 // NACHA ACH files: the PPD credit file we originate, and a reader for any NACHA file (our own
 // output, or the returns and notifications of change the bank sends back).
 //
-// The writer produces one file with one batch:
+// The writer produces one file with one batch (or, past `batch_entry_limit` entries, several
+// consecutive batches, each with its own header and control):
 //   1 File Header     priority 01, immediate destination " " + 9-digit routing, immediate
 //                     origin (10), creation date YYMMDD and time HHMM, file id modifier,
 //                     record size 094, blocking factor 10, format code 1, names, reference code
@@ -50,7 +51,9 @@ inline constexpr std::size_t max_individual_id_length = 15;
 inline constexpr std::size_t max_account_number_length = 17;
 inline constexpr std::size_t max_individual_name_length = 22;
 // The batch control's entry/addenda count has 6 digits.
-inline constexpr std::size_t max_entries_per_file = 999'999;
+inline constexpr std::size_t max_entries_per_batch = 999'999;
+// A trace number's sequence has 7 digits, and every entry of a file needs its own.
+inline constexpr std::size_t max_entries_per_file = 9'999'999;
 // The entry amount field has 10 digits of cents.
 inline constexpr std::int64_t max_entry_amount_cents = 9'999'999'999;
 // The control total fields have 12 digits of cents.
@@ -118,8 +121,11 @@ struct FileSettings {
   std::string company_descriptive_date;              // at most 6, may be empty
   std::chrono::year_month_day effective_entry_date{};
   std::string originating_dfi_identification;  // the first 8 digits of our bank's routing number
-  std::int64_t batch_number = 1;               // 1–9,999,999
+  std::int64_t batch_number = 1;               // the first batch's number, 1–9,999,999
   std::int64_t first_trace_sequence = 1;       // the first entry's 7-digit trace sequence
+  // Entries are split into consecutive batches of at most this many, numbered on from
+  // batch_number; trace sequences run on across batches. 1 to 999,999.
+  std::size_t batch_entry_limit = max_entries_per_batch;
 };
 
 // The trace number the writer gave an entry, so that returns can be matched to payments.
@@ -131,6 +137,7 @@ struct AssignedTrace {
 struct WriteSummary {
   std::vector<AssignedTrace> traces;  // in entry order
   std::size_t entry_count = 0;
+  std::size_t batch_count = 0;
   domain::Money total_credit;
   std::uint64_t entry_hash = 0;
   std::size_t block_count = 0;
@@ -139,7 +146,8 @@ struct WriteSummary {
 
 // Writes a PPD credit file. Validates the settings and every entry first and throws
 // InvalidInput, writing nothing, if anything is wrong, if there are no entries or more than
-// max_entries_per_file, or if the trace sequences or totals would overflow their fields.
+// max_entries_per_file, or if the trace sequences, batch numbers or totals would overflow their
+// fields.
 WriteSummary write_ppd_credit_file(std::ostream& output, const FileSettings& settings,
                                    std::span<const CreditEntry> entries);
 

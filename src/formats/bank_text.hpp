@@ -1,13 +1,17 @@
 #pragma once
-// Internal helpers shared by the fixed-width bank formats (NACHA and Positive Pay): digit
-// checks, justified fields and the mapping of free text to the upper-case ASCII that banks
-// accept. Not part of the public API; only src/formats includes it.
+// Internal helpers shared by the payment-rail formats: digit checks, justified fields, the
+// mapping of free text to the upper-case ASCII that banks accept, and duplicate detection.
+// Not part of the public API; only src/formats includes it.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "disburse/domain/assert.hpp"
 
@@ -80,15 +84,52 @@ inline bool is_bank_punctuation(char character) {
          character == '&' || character == '/';
 }
 
-// Appends the bank spelling of one ASCII character, or a space for a character banks refuse.
-inline void append_bank_character(std::string& output, char character) {
+// Appends characters to a string while collapsing runs of spaces to one, dropping spaces at
+// both ends and stopping at a maximum length, all without a temporary string.
+class BankTextSink {
+ public:
+  BankTextSink(std::string& output, std::size_t max_length)
+      : output_(output), start_(output.size()), max_length_(max_length) {}
+
+  void put(char character) {
+    if (full_) return;
+    if (character == ' ') {
+      pending_space_ = length() > 0;
+      return;
+    }
+    const std::size_t needed = pending_space_ ? 2 : 1;
+    if (length() + needed > max_length_) {
+      full_ = true;
+      return;
+    }
+    if (pending_space_) output_ += ' ';
+    pending_space_ = false;
+    output_ += character;
+  }
+
+  void put(std::string_view characters) {
+    for (const char character : characters) put(character);
+  }
+
+ private:
+  std::size_t length() const { return output_.size() - start_; }
+
+  std::string& output_;
+  std::size_t start_;
+  std::size_t max_length_;
+  bool pending_space_ = false;
+  bool full_ = false;
+};
+
+// Puts the bank spelling of one ASCII character, or a space for a character banks refuse.
+inline void put_bank_character(BankTextSink& sink, char character) {
   if (is_ascii_lower(character)) {
-    output += static_cast<char>(character - 'a' + 'A');
+    sink.put(static_cast<char>(character - 'a' + 'A'));
   } else if (is_ascii_upper(character) || is_ascii_digit(character) ||
              is_bank_punctuation(character)) {
-    output += character;
+    sink.put(character);
   } else {
-    output += ' ';
+    sink.put(' ');
   }
 }
 
@@ -101,39 +142,33 @@ inline std::size_t utf8_sequence_length(unsigned char lead) {
   return 1;
 }
 
-// Collapses runs of spaces to one, drops spaces at both ends and cuts to `max_length`.
-inline std::string collapse_spaces(std::string_view text, std::size_t max_length) {
-  std::string result;
-  for (const char character : text) {
-    if (character == ' ' && (result.empty() || result.back() == ' ')) continue;
-    result += character;
-  }
-  if (result.size() > max_length) result.resize(max_length);
-  while (!result.empty() && result.back() == ' ') result.pop_back();
-  return result;
-}
-
-// Maps free UTF-8 text such as a person's name to upper-case ASCII letters, digits, spaces and
-// a little punctuation, at most `max_length` characters. Latin-1 accents lose their marks,
-// other non-ASCII characters are dropped, and control characters become spaces.
-inline std::string to_bank_text(std::string_view utf8_text, std::size_t max_length) {
-  std::string mapped;
+// Appends free UTF-8 text such as a person's name as upper-case ASCII letters, digits, single
+// spaces and a little punctuation, at most `max_length` characters. Latin-1 accents lose their
+// marks, other non-ASCII characters are dropped, and control characters become spaces.
+inline void append_bank_text(std::string& output, std::string_view utf8_text,
+                             std::size_t max_length) {
+  BankTextSink sink(output, max_length);
   std::size_t index = 0;
   while (index < utf8_text.size()) {
     const auto lead = static_cast<unsigned char>(utf8_text[index]);
     if (lead < 0x80) {
-      append_bank_character(mapped, static_cast<char>(lead));
+      put_bank_character(sink, static_cast<char>(lead));
       index++;
       continue;
     }
-    const std::size_t length = utf8_sequence_length(lead);
     if (lead == 0xC3 && index + 1 < utf8_text.size()) {
       const auto trail = static_cast<unsigned char>(utf8_text[index + 1]);
-      if (trail >= 0x80 && trail <= 0xBF) mapped += latin1_letters[trail - 0x80u];
+      if (trail >= 0x80 && trail <= 0xBF) sink.put(latin1_letters[trail - 0x80u]);
     }
-    index += length;
+    index += utf8_sequence_length(lead);
   }
-  return collapse_spaces(mapped, max_length);
+}
+
+// The bank spelling of free text, as append_bank_text writes it.
+inline std::string to_bank_text(std::string_view utf8_text, std::size_t max_length) {
+  std::string text;
+  append_bank_text(text, utf8_text, max_length);
+  return text;
 }
 
 // True for printable ASCII, the only bytes allowed in a NACHA or Positive Pay record.
@@ -142,6 +177,101 @@ inline bool is_printable_ascii(std::string_view text) {
     if (character < ' ' || character > '~') return false;
   }
   return true;
+}
+
+// Builds fixed-width records field by field in one reused buffer, so that a file of a million
+// entries does not cost millions of temporary strings.
+class FixedWidthRecord {
+ public:
+  explicit FixedWidthRecord(std::size_t length) : length_(length) { text_.reserve(length); }
+
+  FixedWidthRecord& start() {
+    text_.clear();
+    return *this;
+  }
+  // Text written as it is; the caller has sized it.
+  FixedWidthRecord& exact(std::string_view text) {
+    text_.append(text);
+    return *this;
+  }
+  FixedWidthRecord& exact(char character) {
+    text_ += character;
+    return *this;
+  }
+  // An alphanumeric field: left-justified and space-filled. The caller has checked the fit.
+  FixedWidthRecord& alphanumeric(std::string_view text, std::size_t width) {
+    DISBURSE_ASSERT(text.size() <= width);
+    text_.append(text);
+    text_.append(width - text.size(), ' ');
+    return *this;
+  }
+  // Free text mapped to bank characters, cut to the width, left-justified and space-filled.
+  FixedWidthRecord& bank_text(std::string_view utf8_text, std::size_t width) {
+    const std::size_t field_start = text_.size();
+    append_bank_text(text_, utf8_text, width);
+    text_.append(width - (text_.size() - field_start), ' ');
+    return *this;
+  }
+  // A numeric field: right-justified and zero-filled. The caller has checked the fit.
+  FixedWidthRecord& numeric(std::uint64_t value, std::size_t width) {
+    char digits[20];
+    std::size_t count = 0;
+    do {
+      digits[count++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    DISBURSE_ASSERT(count <= width);
+    text_.append(width - count, '0');
+    while (count > 0) text_ += digits[--count];
+    return *this;
+  }
+  // The finished record; it must have exactly the record length in printable ASCII.
+  const std::string& finish() const {
+    DISBURSE_ASSERT(text_.size() == length_);
+    DISBURSE_ASSERT(is_printable_ascii(text_));
+    return text_;
+  }
+
+ private:
+  std::size_t length_;
+  std::string text_;
+};
+
+// Marks every item whose key equals an earlier item's key; the first occurrence stays unmarked.
+// It sorts 64-bit hashes instead of filling a hash set, because batches reach a million items
+// and sorting integers is several times faster there than chasing hash-set nodes. Items with
+// equal hashes are then ordered by key, so even a batch of identical keys stays O(n log n).
+template <typename Items, typename KeyOf>
+std::vector<bool> mark_repeated_keys(const Items& items, KeyOf key_of) {
+  using Key = std::decay_t<decltype(key_of(items[0]))>;
+  std::vector<std::pair<std::size_t, std::size_t>> hashed(items.size());
+  for (std::size_t index = 0; index < items.size(); index++) {
+    hashed[index] = {std::hash<Key>{}(key_of(items[index])), index};
+  }
+  std::sort(hashed.begin(), hashed.end());
+  std::vector<bool> repeated(items.size(), false);
+  std::vector<std::size_t> run;
+  for (std::size_t start = 0; start < hashed.size();) {
+    std::size_t end = start + 1;
+    while (end < hashed.size() && hashed[end].first == hashed[start].first) end++;
+    if (end - start > 1) {
+      run.clear();
+      for (std::size_t position = start; position < end; position++) {
+        run.push_back(hashed[position].second);
+      }
+      // The run is in index order, and a stable sort by key keeps it so among equal keys.
+      std::stable_sort(run.begin(), run.end(), [&](std::size_t left, std::size_t right) {
+        return key_of(items[left]) < key_of(items[right]);
+      });
+      for (std::size_t position = 1; position < run.size(); position++) {
+        if (key_of(items[run[position]]) == key_of(items[run[position - 1]])) {
+          repeated[run[position]] = true;
+        }
+      }
+    }
+    start = end;
+  }
+  return repeated;
 }
 
 }  // namespace disburse::formats::detail

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <optional>
-#include <unordered_set>
 
 #include "bank_text.hpp"
 #include "delimited.hpp"
@@ -131,12 +130,11 @@ std::string_view describe(ItemProblem problem) {
 
 std::vector<ItemIssue> validate_items(std::span<const CheckItem> items) {
   std::vector<ItemIssue> issues;
-  std::unordered_set<std::int64_t> seen_check_numbers;
+  const std::vector<bool> repeated =
+      detail::mark_repeated_keys(items, [](const CheckItem& item) { return item.check_number; });
   for (std::size_t index = 0; index < items.size(); index++) {
     std::optional<ItemProblem> problem = own_problem(items[index]);
-    if (!problem && !seen_check_numbers.insert(items[index].check_number).second) {
-      problem = ItemProblem::check_number_duplicate;
-    }
+    if (!problem && repeated[index]) problem = ItemProblem::check_number_duplicate;
     if (problem) issues.push_back({index, items[index].reference, *problem});
   }
   return issues;

@@ -1,7 +1,6 @@
 #include "disburse/formats/nacha.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "bank_text.hpp"
 #include "delimited.hpp"
@@ -280,13 +279,11 @@ std::string_view describe(EntryProblem problem) {
 
 std::vector<EntryIssue> validate_entries(std::span<const CreditEntry> entries) {
   std::vector<EntryIssue> issues;
-  std::unordered_set<std::string_view> seen_references;
-  seen_references.reserve(entries.size());
+  const std::vector<bool> repeated = detail::mark_repeated_keys(
+      entries, [](const CreditEntry& entry) { return std::string_view(entry.reference); });
   for (std::size_t index = 0; index < entries.size(); index++) {
     std::optional<EntryProblem> problem = own_problem(entries[index]);
-    if (!problem && !seen_references.insert(entries[index].reference).second) {
-      problem = EntryProblem::reference_duplicate;
-    }
+    if (!problem && repeated[index]) problem = EntryProblem::reference_duplicate;
     if (problem) issues.push_back({index, entries[index].reference, *problem});
   }
   return issues;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_set>
 
+#include "bank_text.hpp"
 #include "delimited.hpp"
 #include "disburse/domain/assert.hpp"
 #include "disburse/domain/errors.hpp"
@@ -130,16 +130,15 @@ bool is_valid_email(std::string_view email) {
 
 std::vector<ItemIssue> validate_items(std::span<const PayoutItem> items) {
   std::vector<ItemIssue> issues;
-  std::unordered_set<std::string_view> seen_references;
+  const std::vector<bool> repeated = detail::mark_repeated_keys(
+      items, [](const PayoutItem& item) { return std::string_view(item.reference); });
   for (std::size_t index = 0; index < items.size(); index++) {
     const PayoutItem& item = items[index];
     std::optional<ItemProblem> problem = own_problem(item);
     if (!problem && item.currency != items.front().currency) {
       problem = ItemProblem::currency_differs_from_first_item;
     }
-    if (!problem && !seen_references.insert(item.reference).second) {
-      problem = ItemProblem::reference_duplicate;
-    }
+    if (!problem && repeated[index]) problem = ItemProblem::reference_duplicate;
     if (problem) issues.push_back({index, item.reference, *problem});
   }
   return issues;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -265,6 +266,32 @@ TEST_CASE("every kind of invalid entry is reported and no file is written") {
                     disburse::InvalidInput);
     CHECK(output.str().empty());
   }
+}
+
+TEST_CASE("only the later occurrences of a repeated reference are duplicates") {
+  std::mt19937 random(31);
+  for (int round = 0; round < 50; round++) {
+    std::vector<nacha::CreditEntry> entries;
+    const int pool = std::uniform_int_distribution<int>(1, 30)(random);
+    for (int index = 0; index < 200; index++) {
+      const int key = std::uniform_int_distribution<int>(0, pool - 1)(random);
+      entries.push_back({"K" + std::to_string(key), Money::from_cents(1), "NAME", "011000015", "1",
+                         nacha::AccountType::checking});
+    }
+    std::vector<std::size_t> expected;
+    std::set<std::string> seen;
+    for (std::size_t index = 0; index < entries.size(); index++) {
+      if (!seen.insert(entries[index].reference).second) expected.push_back(index);
+    }
+    std::vector<std::size_t> found;
+    for (const nacha::EntryIssue& issue : nacha::validate_entries(entries)) {
+      CHECK(issue.problem == nacha::EntryProblem::reference_duplicate);
+      found.push_back(issue.entry_index);
+    }
+    CHECK(found == expected);
+  }
+  const std::vector<nacha::CreditEntry> same(100'000, sample_entries()[0]);
+  CHECK(nacha::validate_entries(same).size() == 99'999);
 }
 
 TEST_CASE("settings that cannot be written are refused") {

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "disburse/domain/errors.hpp"
+#include "disburse/domain/ledger.hpp"
 #include "disburse/pg/audit_repository.hpp"
+#include "disburse/pg/ledger_repository.hpp"
 #include "disburse/pg/programs_repository.hpp"
 
 namespace disburse::app {
@@ -27,6 +29,12 @@ domain::Program create_program(pg::Transaction& transaction, const Actor& actor,
   require(actor, domain::Permission::manage_program);
   const domain::ProgramSettings settings = parse_program_request(request);
   domain::Program program = pg::insert_program(transaction, settings);
+  // The books open with the fund deposited and the administration reserve set aside.
+  const pg::EntryContext context{program.id, actor.name, "program created"};
+  pg::post_entry(transaction, context, domain::ledger::fund_deposit(settings.fund));
+  if (!settings.reserve.is_zero()) {
+    pg::post_entry(transaction, context, domain::ledger::reserve(settings.reserve));
+  }
   const nlohmann::json details = {{"fund_cents", settings.fund.cents()},
                                   {"reserve_cents", settings.reserve.cents()},
                                   {"min_payment_cents", settings.min_payment.cents()},

@@ -54,14 +54,6 @@ inline std::string zero_filled(std::uint64_t value, std::size_t width) {
   return std::string(width - digits.size(), '0') + digits;
 }
 
-// An alphanumeric field: left-justified and space-filled. The caller has checked that it fits.
-inline std::string space_filled(std::string_view text, std::size_t width) {
-  DISBURSE_ASSERT(text.size() <= width);
-  std::string field(text);
-  field.append(width - text.size(), ' ');
-  return field;
-}
-
 // Removes leading and trailing spaces, which fixed-width fields use as filler.
 inline std::string_view trim_spaces(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);

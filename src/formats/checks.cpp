@@ -59,12 +59,6 @@ std::optional<ItemProblem> own_problem(const CheckItem& item) {
   return std::nullopt;
 }
 
-std::string mmddyyyy(std::chrono::year_month_day date) {
-  return zero_filled(static_cast<unsigned>(date.month()), 2) +
-         zero_filled(static_cast<unsigned>(date.day()), 2) +
-         zero_filled(static_cast<std::uint64_t>(static_cast<int>(date.year())), 4);
-}
-
 bool is_writable_date(std::chrono::year_month_day date) {
   return date.ok() && date.year() >= std::chrono::year(1) && date.year() <= std::chrono::year(9999);
 }
@@ -205,8 +199,6 @@ void check_positive_pay(std::string_view account_number,
 }
 
 void write_positive_pay_record(std::ostream& output, const std::string& record) {
-  DISBURSE_ASSERT(record.size() == positive_pay_record_length);
-  DISBURSE_ASSERT(detail::is_printable_ascii(record));
   output << record << '\n';
 }
 
@@ -218,25 +210,30 @@ PositivePaySummary write_positive_pay(std::ostream& output, std::string_view acc
   std::uint64_t account = 0;
   const bool parsed = detail::parse_digits(account_number, account);
   DISBURSE_ASSERT(parsed);
-  const std::string account_field = zero_filled(account, 10);
+  detail::FixedWidthRecord line(positive_pay_record_length);
   PositivePaySummary summary;
   for (const PositivePayRecord& record : records) {
-    const char indicator = record.indicator == PositivePayIndicator::issued ? 'I' : 'V';
-    write_positive_pay_record(
-        output,
-        account_field + zero_filled(static_cast<std::uint64_t>(record.check_number), 10) +
-            zero_filled(static_cast<std::uint64_t>(record.amount.cents()), 10) +
-            mmddyyyy(record.issue_date) +
-            detail::space_filled(detail::to_bank_text(record.payee_name, positive_pay_payee_width),
-                                 positive_pay_payee_width) +
-            indicator);
+    const auto& date = record.issue_date;
+    line.start()
+        .numeric(account, 10)
+        .numeric(static_cast<std::uint64_t>(record.check_number), 10)
+        .numeric(static_cast<std::uint64_t>(record.amount.cents()), 10)
+        .numeric(static_cast<unsigned>(date.month()), 2)
+        .numeric(static_cast<unsigned>(date.day()), 2)
+        .numeric(static_cast<std::uint64_t>(static_cast<int>(date.year())), 4)
+        .bank_text(record.payee_name, positive_pay_payee_width)
+        .exact(record.indicator == PositivePayIndicator::issued ? 'I' : 'V');
+    write_positive_pay_record(output, line.finish());
     summary.record_count++;
     summary.total += record.amount;
   }
-  write_positive_pay_record(output,
-                            account_field + zero_filled(summary.record_count, 10) +
-                                zero_filled(static_cast<std::uint64_t>(summary.total.cents()), 14) +
-                                std::string(54, ' ') + "T");
+  line.start()
+      .numeric(account, 10)
+      .numeric(summary.record_count, 10)
+      .numeric(static_cast<std::uint64_t>(summary.total.cents()), 14)
+      .alphanumeric("", 54)
+      .exact('T');
+  write_positive_pay_record(output, line.finish());
   return summary;
 }
 

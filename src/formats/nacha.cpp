@@ -12,8 +12,6 @@ namespace disburse::formats::nacha {
 namespace {
 
 using detail::is_all_digits;
-using detail::space_filled;
-using detail::zero_filled;
 using domain::Money;
 
 constexpr std::uint64_t entry_hash_modulus = 10'000'000'000;
@@ -43,19 +41,21 @@ std::optional<EntryProblem> own_problem(const CreditEntry& entry) {
   return std::nullopt;
 }
 
-std::string yymmdd(std::chrono::year_month_day date) {
-  const auto year = static_cast<std::uint64_t>(static_cast<int>(date.year()) % 100);
-  return zero_filled(year, 2) + zero_filled(static_cast<unsigned>(date.month()), 2) +
-         zero_filled(static_cast<unsigned>(date.day()), 2);
+using Record = detail::FixedWidthRecord;
+
+void append_yymmdd(Record& record, std::chrono::year_month_day date) {
+  record.numeric(static_cast<std::uint64_t>(static_cast<int>(date.year()) % 100), 2)
+      .numeric(static_cast<unsigned>(date.month()), 2)
+      .numeric(static_cast<unsigned>(date.day()), 2);
 }
 
 // Settings text goes into the file in upper case, as banks expect.
-std::string upper(std::string_view text, std::size_t width) {
+std::string upper(std::string_view text) {
   std::string result(text);
   for (char& character : result) {
     if (detail::is_ascii_lower(character)) character = static_cast<char>(character - 'a' + 'A');
   }
-  return space_filled(result, width);
+  return result;
 }
 
 bool fits_bank_text(std::string_view text, std::size_t width) {
@@ -143,37 +143,55 @@ void check_entries(std::span<const CreditEntry> entries, const FileSettings& set
   }
 }
 
-std::string file_header_record(const FileSettings& settings) {
-  const std::string origin = settings.immediate_origin.size() == 9
-                                 ? " " + settings.immediate_origin
-                                 : upper(settings.immediate_origin, 10);
+const std::string& file_header_record(Record& record, const FileSettings& settings) {
   const auto minutes = static_cast<std::uint64_t>(settings.file_creation_time.count());
-  return "101 " + settings.immediate_destination_routing + origin +
-         yymmdd(settings.file_creation_date) + zero_filled(minutes / 60, 2) +
-         zero_filled(minutes % 60, 2) + settings.file_id_modifier + "094101" +
-         upper(settings.immediate_destination_name, 23) +
-         upper(settings.immediate_origin_name, 23) + upper(settings.reference_code, 8);
+  record.start().exact("101 ").exact(settings.immediate_destination_routing);
+  if (settings.immediate_origin.size() == 9) {
+    record.exact(' ').exact(settings.immediate_origin);
+  } else {
+    record.alphanumeric(upper(settings.immediate_origin), 10);
+  }
+  append_yymmdd(record, settings.file_creation_date);
+  return record.numeric(minutes / 60, 2)
+      .numeric(minutes % 60, 2)
+      .exact(settings.file_id_modifier)
+      .exact("094101")
+      .alphanumeric(upper(settings.immediate_destination_name), 23)
+      .alphanumeric(upper(settings.immediate_origin_name), 23)
+      .alphanumeric(upper(settings.reference_code), 8)
+      .finish();
 }
 
-std::string batch_header_record(const FileSettings& settings, std::int64_t batch_number) {
-  return "5220" + upper(settings.company_name, 16) +
-         upper(settings.company_discretionary_data, 20) +
-         upper(settings.company_identification, 10) + "PPD" +
-         upper(settings.company_entry_description, 10) +
-         upper(settings.company_descriptive_date, 6) + yymmdd(settings.effective_entry_date) +
-         "   1" + settings.originating_dfi_identification +
-         zero_filled(static_cast<std::uint64_t>(batch_number), 7);
+const std::string& batch_header_record(Record& record, const FileSettings& settings,
+                                       std::int64_t batch_number) {
+  record.start()
+      .exact("5220")
+      .alphanumeric(upper(settings.company_name), 16)
+      .alphanumeric(upper(settings.company_discretionary_data), 20)
+      .alphanumeric(upper(settings.company_identification), 10)
+      .exact("PPD")
+      .alphanumeric(upper(settings.company_entry_description), 10)
+      .alphanumeric(upper(settings.company_descriptive_date), 6);
+  append_yymmdd(record, settings.effective_entry_date);
+  return record.exact("   1")
+      .exact(settings.originating_dfi_identification)
+      .numeric(static_cast<std::uint64_t>(batch_number), 7)
+      .finish();
 }
 
-std::string entry_detail_record(const CreditEntry& entry, const std::string& trace_number) {
-  const char* transaction_code = entry.account_type == AccountType::checking ? "22" : "32";
-  return "6" + std::string(transaction_code) + entry.routing_number +
-         space_filled(entry.account_number, max_account_number_length) +
-         zero_filled(static_cast<std::uint64_t>(entry.amount.cents()), 10) +
-         space_filled(entry.reference, max_individual_id_length) +
-         space_filled(detail::to_bank_text(entry.payee_name, max_individual_name_length),
-                      max_individual_name_length) +
-         "  0" + trace_number;
+const std::string& entry_detail_record(Record& record, const CreditEntry& entry,
+                                       std::uint64_t trace_sequence, const FileSettings& settings) {
+  return record.start()
+      .exact(entry.account_type == AccountType::checking ? "622" : "632")
+      .exact(entry.routing_number)
+      .alphanumeric(entry.account_number, max_account_number_length)
+      .numeric(static_cast<std::uint64_t>(entry.amount.cents()), 10)
+      .alphanumeric(entry.reference, max_individual_id_length)
+      .bank_text(entry.payee_name, max_individual_name_length)
+      .exact("  0")
+      .exact(settings.originating_dfi_identification)
+      .numeric(trace_sequence, 7)
+      .finish();
 }
 
 // What one batch's control record states.
@@ -183,43 +201,53 @@ struct BatchTotals {
   Money total_credit;
 };
 
-std::string batch_control_record(const FileSettings& settings, std::int64_t batch_number,
-                                 const BatchTotals& totals) {
-  return "8220" + zero_filled(totals.entry_count, 6) + zero_filled(totals.entry_hash, 10) +
-         zero_filled(0, 12) +
-         zero_filled(static_cast<std::uint64_t>(totals.total_credit.cents()), 12) +
-         upper(settings.company_identification, 10) + std::string(25, ' ') +
-         settings.originating_dfi_identification +
-         zero_filled(static_cast<std::uint64_t>(batch_number), 7);
+const std::string& batch_control_record(Record& record, const FileSettings& settings,
+                                        std::int64_t batch_number, const BatchTotals& totals) {
+  return record.start()
+      .exact("8220")
+      .numeric(totals.entry_count, 6)
+      .numeric(totals.entry_hash, 10)
+      .numeric(0, 12)
+      .numeric(static_cast<std::uint64_t>(totals.total_credit.cents()), 12)
+      .alphanumeric(upper(settings.company_identification), 10)
+      .alphanumeric("", 25)
+      .exact(settings.originating_dfi_identification)
+      .numeric(static_cast<std::uint64_t>(batch_number), 7)
+      .finish();
 }
 
-std::string file_control_record(const WriteSummary& summary) {
-  return "9" + zero_filled(summary.batch_count, 6) + zero_filled(summary.block_count, 6) +
-         zero_filled(summary.entry_count, 8) + zero_filled(summary.entry_hash, 10) +
-         zero_filled(0, 12) +
-         zero_filled(static_cast<std::uint64_t>(summary.total_credit.cents()), 12) +
-         std::string(39, ' ');
+const std::string& file_control_record(Record& record, const WriteSummary& summary) {
+  return record.start()
+      .exact('9')
+      .numeric(summary.batch_count, 6)
+      .numeric(summary.block_count, 6)
+      .numeric(summary.entry_count, 8)
+      .numeric(summary.entry_hash, 10)
+      .numeric(0, 12)
+      .numeric(static_cast<std::uint64_t>(summary.total_credit.cents()), 12)
+      .alphanumeric("", 39)
+      .finish();
 }
 
 void write_record(std::ostream& output, const std::string& record) {
-  DISBURSE_ASSERT(record.size() == record_length);
-  DISBURSE_ASSERT(detail::is_printable_ascii(record));
-  output << record << '\n';
+  output.write(record.data(), static_cast<std::streamsize>(record.size()));
+  output.put('\n');
 }
 
 // Writes one batch's header, entries and control, and adds the batch to `summary`. Trace
 // sequences continue from the entries already in the summary.
-void write_batch(std::ostream& output, const FileSettings& settings,
+void write_batch(std::ostream& output, Record& record, const FileSettings& settings,
                  std::span<const CreditEntry> entries, WriteSummary& summary) {
   const std::int64_t batch_number =
       settings.batch_number + static_cast<std::int64_t>(summary.batch_count);
-  write_record(output, batch_header_record(settings, batch_number));
+  write_record(output, batch_header_record(record, settings, batch_number));
   BatchTotals totals;
   for (const CreditEntry& entry : entries) {
     const std::uint64_t sequence =
         static_cast<std::uint64_t>(settings.first_trace_sequence) + summary.traces.size();
-    std::string trace = settings.originating_dfi_identification + zero_filled(sequence, 7);
-    write_record(output, entry_detail_record(entry, trace));
+    const std::string& written = entry_detail_record(record, entry, sequence, settings);
+    write_record(output, written);
+    summary.traces.push_back({entry.reference, written.substr(79, 15)});
     std::uint64_t receiving_dfi = 0;
     const bool parsed =
         detail::parse_digits(std::string_view(entry.routing_number).substr(0, 8), receiving_dfi);
@@ -227,9 +255,8 @@ void write_batch(std::ostream& output, const FileSettings& settings,
     totals.entry_count++;
     totals.entry_hash = (totals.entry_hash + receiving_dfi) % entry_hash_modulus;
     totals.total_credit += entry.amount;
-    summary.traces.push_back({entry.reference, std::move(trace)});
   }
-  write_record(output, batch_control_record(settings, batch_number, totals));
+  write_record(output, batch_control_record(record, settings, batch_number, totals));
   summary.batch_count++;
   summary.entry_count += totals.entry_count;
   summary.entry_hash = (summary.entry_hash + totals.entry_hash) % entry_hash_modulus;
@@ -296,17 +323,18 @@ WriteSummary write_ppd_credit_file(std::ostream& output, const FileSettings& set
   // Everything was validated above, so the records stream out without being held in memory.
   WriteSummary summary;
   summary.traces.reserve(entries.size());
-  write_record(output, file_header_record(settings));
+  Record record(record_length);
+  write_record(output, file_header_record(record, settings));
   for (std::size_t first = 0; first < entries.size(); first += settings.batch_entry_limit) {
     const std::size_t count = std::min(settings.batch_entry_limit, entries.size() - first);
-    write_batch(output, settings, entries.subspan(first, count), summary);
+    write_batch(output, record, settings, entries.subspan(first, count), summary);
   }
   const std::size_t records_before_fill = entries.size() + 2 * summary.batch_count + 2;
   summary.block_count = (records_before_fill + blocking_factor - 1) / blocking_factor;
   summary.record_count = summary.block_count * blocking_factor;
-  write_record(output, file_control_record(summary));
+  write_record(output, file_control_record(record, summary));
   const std::string fill(record_length, '9');
-  for (std::size_t record = records_before_fill; record < summary.record_count; record++) {
+  for (std::size_t index = records_before_fill; index < summary.record_count; index++) {
     write_record(output, fill);
   }
   return summary;

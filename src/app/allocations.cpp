@@ -256,11 +256,13 @@ pg::AllocationRunRecord locked_run(pg::Transaction& transaction, std::int64_t ru
   return *run;
 }
 
-void require_approvable(pg::Transaction& transaction, const Actor& actor,
-                        const pg::AllocationRunRecord& run) {
+// The run's state after approval, or Conflict/Forbidden naming why it cannot be approved.
+domain::AllocationRunState require_approvable(pg::Transaction& transaction, const Actor& actor,
+                                              const pg::AllocationRunRecord& run) {
   const auto state = domain::parse_allocation_run_state(run.state);
   DISBURSE_ASSERT(state.has_value());
-  if (!domain::transition(*state, domain::AllocationRunEvent::approve).ok()) {
+  const auto approval = domain::transition(*state, domain::AllocationRunEvent::approve);
+  if (!approval.ok()) {
     throw Conflict("allocation run " + std::to_string(run.id) + " is " + run.state +
                    " and cannot be approved");
   }
@@ -277,6 +279,17 @@ void require_approvable(pg::Transaction& transaction, const Actor& actor,
   if (run.allocated.is_zero()) {
     throw Conflict("allocation run " + std::to_string(run.id) + " pays no one (" + run.outcome + ")");
   }
+  return approval.next;
+}
+
+// The other runs of the round that are still waiting are superseded by the approved one.
+std::int64_t supersede_waiting_runs(pg::Transaction& transaction, const pg::AllocationRunRecord& run) {
+  constexpr auto waiting = domain::AllocationRunState::created;
+  const auto superseded = domain::transition(waiting, domain::AllocationRunEvent::supersede);
+  DISBURSE_ASSERT(superseded.ok());
+  return pg::supersede_other_runs(transaction, run.program_id, run.round, run.id,
+                                  std::string(domain::to_string(waiting)),
+                                  std::string(domain::to_string(superseded.next)));
 }
 
 // Weighs the current claims again and reruns the engine: approval pays what the run says only
@@ -347,13 +360,14 @@ ApprovalOutcome approve_allocation_run(pg::Transaction& transaction, const Actor
   // The program first, then the run: the order every money-moving use case takes its locks in.
   const domain::Program program = locked_program(transaction, program_of_run(transaction, run_id));
   pg::AllocationRunRecord run = locked_run(transaction, run_id);
-  require_approvable(transaction, actor, run);
+  const domain::AllocationRunState approved = require_approvable(transaction, actor, run);
   const domain::AllocationResult result = recompute_unchanged(transaction, program, run);
 
   ApprovalOutcome outcome;
   outcome.program_status = start_distribution(transaction, program);
-  pg::mark_run_approved(transaction, run.id, actor.user_id, actor.name);
-  outcome.runs_superseded = pg::supersede_other_runs(transaction, run.program_id, run.round, run.id);
+  pg::mark_run_approved(transaction, run.id, std::string(domain::to_string(approved)),
+                        actor.user_id, actor.name);
+  outcome.runs_superseded = supersede_waiting_runs(transaction, run);
   const pg::RunPayments payments{run.id, run.program_id, run.round, 1, program.settings.currency,
                                  std::string(domain::to_string(domain::PaymentState::allocated)),
                                  actor.name, "allocation run " + std::to_string(run.id) + " approved"};

@@ -77,13 +77,15 @@ std::optional<AllocationRunRecord> find_allocation_run(Transaction& transaction,
 std::optional<std::int64_t> approved_run_id(Transaction& transaction, std::int64_t program_id,
                                             int round);
 
-// Records the approval; the state comes from the caller's transition.
-void mark_run_approved(Transaction& transaction, std::int64_t run_id, std::int64_t user_id,
-                       const std::string& user_name);
+// Records the approval with the state the caller's transition gave.
+void mark_run_approved(Transaction& transaction, std::int64_t run_id, const std::string& state,
+                       std::int64_t user_id, const std::string& user_name);
 
-// Marks the program's other not-yet-approved runs of the round superseded; returns how many.
+// Moves the program's other runs of the round from `from_state` to `to_state` (the caller's
+// supersede transition); returns how many.
 std::int64_t supersede_other_runs(Transaction& transaction, std::int64_t program_id, int round,
-                                  std::int64_t approved_run_id);
+                                  std::int64_t approved_run_id, const std::string& from_state,
+                                  const std::string& to_state);
 
 struct RunPayments {
   std::int64_t run_id = 0;

@@ -168,6 +168,12 @@ class CopyWriter {
 
 }  // namespace
 
+void extend_statement_timeout(Transaction& transaction, int timeout_ms) {
+  // set_config(…, true) is SET LOCAL with a bound parameter.
+  transaction.sql().exec_params1("SELECT set_config('statement_timeout', $1, true)",
+                                 std::to_string(timeout_ms));
+}
+
 void for_each_approved_claim(
     Transaction& transaction, std::int64_t program_id,
     const std::function<void(std::int64_t claimant_id, const domain::ClaimantWeightSource&)>& each) {

@@ -13,6 +13,10 @@
 
 namespace disburse::pg {
 
+// Raises the statement timeout for the rest of the transaction only, for the bulk statements of
+// a run or an approval over up to 1,000,000 claimants.
+void extend_statement_timeout(Transaction& transaction, int timeout_ms);
+
 // Calls `each` for every approved claim of the program, in claimant id order, reading through a
 // cursor so that 1,000,000 claims never sit in one result. The source's device type views the
 // row and is valid only during the call.

@@ -7,12 +7,9 @@ namespace disburse::app {
 nlohmann::json weighting_rule_json(const WeightingRuleView& view) {
   nlohmann::json points = nlohmann::json::object();
   for (const auto& entry : view.rule.device_points()) points[entry.device_type] = entry.points;
-  return {{"program_id", view.program_id},
-          {"is_default", view.is_default},
-          {"editable", view.editable},
-          {"months_cap", view.rule.months_cap()},
-          {"device_points", points},
-          {"text", domain::to_canonical_text(view.rule)}};
+  return {{"program_id", view.program_id}, {"is_default", view.is_default},
+          {"editable", view.editable},     {"months_cap", view.rule.months_cap()},
+          {"device_points", points},       {"text", domain::to_canonical_text(view.rule)}};
 }
 
 namespace {
@@ -39,26 +36,27 @@ nlohmann::json statistics_json(const pg::AllocationRunRecord& run) {
 }  // namespace
 
 nlohmann::json allocation_run_json(const pg::AllocationRunRecord& run) {
-  nlohmann::json object = {{"run_id", run.id},
-                           {"program_id", run.program_id},
-                           {"round", run.round},
-                           {"state", run.state},
-                           {"outcome", run.outcome},
-                           {"seed", run.seed},
-                           {"claimants_paid", run.claimants_paid},
-                           {"claimants_dropped", run.claimants_dropped},
-                           {"claimants_capped", run.claimants_capped},
-                           {"claimants_total", run.claimants_paid + run.claimants_dropped},
-                           {"reallocation_rounds", run.reallocation_rounds},
-                           {"weight_total", run.paid_weight_total},
-                           {"weighting_rule", run.weighting_rule},
-                           {"inputs_sha256", run.inputs_sha256},
-                           {"output_sha256", run.output_sha256},
-                           {"created_by", run.created_by},
-                           {"created_at", run.created_at},
-                           {"approved_by", run.approved_by.empty() ? nlohmann::json() : nlohmann::json(run.approved_by)},
-                           {"approved_at", run.approved_at.empty() ? nlohmann::json() : nlohmann::json(run.approved_at)},
-                           {"statistics", statistics_json(run)}};
+  nlohmann::json object = {
+      {"run_id", run.id},
+      {"program_id", run.program_id},
+      {"round", run.round},
+      {"state", run.state},
+      {"outcome", run.outcome},
+      {"seed", run.seed},
+      {"claimants_paid", run.claimants_paid},
+      {"claimants_dropped", run.claimants_dropped},
+      {"claimants_capped", run.claimants_capped},
+      {"claimants_total", run.claimants_paid + run.claimants_dropped},
+      {"reallocation_rounds", run.reallocation_rounds},
+      {"weight_total", run.paid_weight_total},
+      {"weighting_rule", run.weighting_rule},
+      {"inputs_sha256", run.inputs_sha256},
+      {"output_sha256", run.output_sha256},
+      {"created_by", run.created_by},
+      {"created_at", run.created_at},
+      {"approved_by", run.approved_by.empty() ? nlohmann::json() : nlohmann::json(run.approved_by)},
+      {"approved_at", run.approved_at.empty() ? nlohmann::json() : nlohmann::json(run.approved_at)},
+      {"statistics", statistics_json(run)}};
   put_money(object, "distributable", run.distributable);
   put_money(object, "allocated", run.allocated);
   put_money(object, "unallocated", run.unallocated);

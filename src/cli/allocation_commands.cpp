@@ -39,7 +39,8 @@ nlohmann::json weighting_rule(Context& context, Arguments& arguments) {
   if (!file && !reset) {
     const app::Actor actor = context.acting_user_or_operator(arguments);
     arguments.finish();
-    return app::weighting_rule_json(app::show_weighting_rule(context.database(), actor, program_id));
+    return app::weighting_rule_json(
+        app::show_weighting_rule(context.database(), actor, program_id));
   }
   const std::string text = file ? read_text_file(*file) : "";
   const app::Actor actor = context.acting_user(arguments);
@@ -94,9 +95,10 @@ nlohmann::json shares(Context& context, Arguments& arguments) {
   arguments.finish();
   std::ofstream output(path, std::ios::binary | std::ios::trunc);
   if (!output) throw InvalidInput("cannot write " + path);
-  const std::uint64_t rows = app::write_shares_csv(
-      context.database(), actor, run_id,
-      [&](std::string_view chunk) { output.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); });
+  const std::uint64_t rows =
+      app::write_shares_csv(context.database(), actor, run_id, [&](std::string_view chunk) {
+        output.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      });
   output.close();
   if (!output) throw Unavailable("writing " + path + " failed");
   return {{"run_id", run_id}, {"rows", rows}, {"path", path}};
@@ -106,7 +108,8 @@ nlohmann::json shares(Context& context, Arguments& arguments) {
 
 void add_allocation_commands(std::vector<Command>& commands) {
   commands.push_back({"program rule", "ID [--set FILE | --default --as USER]", weighting_rule});
-  commands.push_back({"allocate", "--program ID [--round 1] [--seed S] [--cap D] --as USER", allocate});
+  commands.push_back(
+      {"allocate", "--program ID [--round 1] [--seed S] [--cap D] --as USER", allocate});
   commands.push_back({"allocation show", "RUN", show});
   commands.push_back({"allocation approve", "RUN --as USER", approve});
   commands.push_back({"allocation explain", "RUN CLAIM_NUMBER", explain});

@@ -9,13 +9,16 @@ WeightingRule program_weighting_rule(std::string_view stored_text) {
 
 ClaimantWeight weigh_claimant(const WeightingRule& rule, const ClaimantWeightSource& source) {
   if (source.imported_weight) {
-    if (*source.imported_weight <= 0) return {WeightSourceStatus::ok, {WeightStatus::zero_weight, {}}};
-    return {WeightSourceStatus::ok, imported_weight(static_cast<std::uint64_t>(*source.imported_weight))};
+    if (*source.imported_weight <= 0)
+      return {WeightSourceStatus::ok, {WeightStatus::zero_weight, {}}};
+    return {WeightSourceStatus::ok,
+            imported_weight(static_cast<std::uint64_t>(*source.imported_weight))};
   }
   if (!source.device_type || !source.account_months) {
     return {WeightSourceStatus::missing_weight_data, {}};
   }
-  return {WeightSourceStatus::ok, compute_weight(rule, *source.device_type, *source.account_months)};
+  return {WeightSourceStatus::ok,
+          compute_weight(rule, *source.device_type, *source.account_months)};
 }
 
 void WeighingProblems::add(const ClaimantWeightSource& source, const ClaimantWeight& weight) {

@@ -26,7 +26,8 @@ app::AllocationRequest allocation_request(std::int64_t program_id, const nlohman
   request.round = body.value("round", 1);
   request.seed = seed_text(body);
   if (body.contains("cap")) {
-    if (!body.at("cap").is_string()) throw InvalidInput("cap must be a decimal string such as \"150.00\"");
+    if (!body.at("cap").is_string())
+      throw InvalidInput("cap must be a decimal string such as \"150.00\"");
     request.cap = body.at("cap").get<std::string>();
   }
   return request;
@@ -42,8 +43,9 @@ void set_rule(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::manage_program);
   const nlohmann::json body = exchange.json_body();
   if (!body.contains("text") || !body.at("text").is_string()) {
-    throw InvalidInput("send the rule as {\"text\": \"months_cap=60\\nIndoor Cam=3\\n…\"}; an "
-                       "empty text returns to the default rule");
+    throw InvalidInput(
+        "send the rule as {\"text\": \"months_cap=60\\nIndoor Cam=3\\n…\"}; an "
+        "empty text returns to the default rule");
   }
   const std::string text = body.at("text").get<std::string>();
   const std::int64_t program_id = exchange.id_parameter(0);
@@ -60,8 +62,8 @@ void create(Exchange& exchange) {
       exchange.request.body.empty() ? nlohmann::json::object() : exchange.json_body();
   const app::AllocationRequest request = allocation_request(exchange.id_parameter(0), body);
   run_idempotent(exchange, actor, false, [&](pg::Transaction& transaction) {
-    return std::pair{201, app::allocation_run_json(
-                              app::create_allocation_run(transaction, actor, request))};
+    return std::pair{
+        201, app::allocation_run_json(app::create_allocation_run(transaction, actor, request))};
   });
 }
 
@@ -75,7 +77,8 @@ void approve(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::run_allocation);
   const std::int64_t run_id = exchange.id_parameter(0);
   run_idempotent(exchange, actor, true, [&](pg::Transaction& transaction) {
-    return std::pair{200, app::approval_json(app::approve_allocation_run(transaction, actor, run_id))};
+    return std::pair{200,
+                     app::approval_json(app::approve_allocation_run(transaction, actor, run_id))};
   });
 }
 
@@ -83,9 +86,9 @@ void explain(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
   const auto claim_number = exchange.query("claim");
   if (!claim_number) throw InvalidInput("name the claim: ?claim=CLAIM_NUMBER");
-  exchange.send_json(200, app::explanation_json(app::explain_allocation_share(
-                              exchange.services.database, actor, exchange.id_parameter(0),
-                              *claim_number)));
+  exchange.send_json(
+      200, app::explanation_json(app::explain_allocation_share(
+               exchange.services.database, actor, exchange.id_parameter(0), *claim_number)));
 }
 
 // Streams the rows straight from a database cursor into the chunked response, so that a run
@@ -96,9 +99,8 @@ void shares_csv(Exchange& exchange) {
   const std::int64_t run_id = exchange.id_parameter(0);
   pg::Database& database = exchange.services.database;
   app::require_readable_run(database, actor, run_id);
-  exchange.response.set_header("Content-Disposition",
-                               "attachment; filename=\"allocation-" + std::to_string(run_id) +
-                                   "-shares.csv\"");
+  exchange.response.set_header("Content-Disposition", "attachment; filename=\"allocation-" +
+                                                          std::to_string(run_id) + "-shares.csv\"");
   exchange.response.status = 200;
   exchange.response.set_chunked_content_provider(
       "text/csv; charset=utf-8", [&database, actor, run_id](std::size_t, httplib::DataSink& sink) {

@@ -174,9 +174,9 @@ void extend_statement_timeout(Transaction& transaction, int timeout_ms) {
                                  std::to_string(timeout_ms));
 }
 
-void for_each_approved_claim(
-    Transaction& transaction, std::int64_t program_id,
-    const std::function<void(std::int64_t claimant_id, const domain::ClaimantWeightSource&)>& each) {
+void for_each_approved_claim(Transaction& transaction, std::int64_t program_id,
+                             const std::function<void(std::int64_t claimant_id,
+                                                      const domain::ClaimantWeightSource&)>& each) {
   for_each_batch(
       transaction, "approved_claims",
       "SELECT id, device_type, account_months, imported_weight FROM claimants "
@@ -184,7 +184,8 @@ void for_each_approved_claim(
       [&](const pqxx::result& rows) {
         for (const auto& row : rows) {
           domain::ClaimantWeightSource source;
-          if (!row[1].is_null()) source.device_type = std::string_view(row[1].c_str(), row[1].size());
+          if (!row[1].is_null())
+            source.device_type = std::string_view(row[1].c_str(), row[1].size());
           source.account_months = optional_of<std::int64_t>(row[2]);
           source.imported_weight = optional_of<std::int64_t>(row[3]);
           each(row[0].as<std::int64_t>(), source);
@@ -280,17 +281,19 @@ std::int64_t supersede_other_runs(Transaction& transaction, std::int64_t program
                                   std::int64_t approved_run_id, const std::string& from_state,
                                   const std::string& to_state) {
   return transaction.sql()
-      .exec_params("UPDATE allocation_runs SET state = $5 WHERE program_id = $1 AND round = $2 "
-                   "AND id <> $3 AND state = $4",
-                   program_id, round, approved_run_id, from_state, to_state)
+      .exec_params(
+          "UPDATE allocation_runs SET state = $5 WHERE program_id = $1 AND round = $2 "
+          "AND id <> $3 AND state = $4",
+          program_id, round, approved_run_id, from_state, to_state)
       .affected_rows();
 }
 
 std::int64_t create_run_payments(Transaction& transaction, const RunPayments& payments,
                                  const std::vector<PaymentReference>& references) {
   auto& sql = transaction.sql();
-  sql.exec0("CREATE TEMPORARY TABLE run_payment_references (claimant_id BIGINT PRIMARY KEY, "
-            "reference TEXT NOT NULL) ON COMMIT DROP");
+  sql.exec0(
+      "CREATE TEMPORARY TABLE run_payment_references (claimant_id BIGINT PRIMARY KEY, "
+      "reference TEXT NOT NULL) ON COMMIT DROP");
   CopyWriter writer(transaction, "run_payment_references");
   for (const PaymentReference& reference : references) {
     std::string& row = writer.row();

@@ -19,10 +19,10 @@ using namespace disburse::domain;
 
 namespace {
 
-constexpr const char* device_types[] = {"Video Doorbell", "Video Doorbell", "Video Doorbell",
-                                        "Video Doorbell Pro", "Indoor Cam", "Indoor Cam",
-                                        "Stick Up Cam", "Floodlight Cam", "Spotlight Cam",
-                                        "Peephole Cam", "Doorbell Elite"};
+constexpr const char* device_types[] = {"Video Doorbell",     "Video Doorbell", "Video Doorbell",
+                                        "Video Doorbell Pro", "Indoor Cam",     "Indoor Cam",
+                                        "Stick Up Cam",       "Floodlight Cam", "Spotlight Cam",
+                                        "Peephole Cam",       "Doorbell Elite"};
 
 std::vector<AllocationClaimant> synthetic_claimants(std::size_t count) {
   const WeightingRule rule = default_ring_weighting_rule();
@@ -46,7 +46,9 @@ double median_ms(int repeats, Work&& work) {
   for (int repeat = 0; repeat < repeats; repeat++) {
     const auto started = std::chrono::steady_clock::now();
     work();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
   std::string inputs_sha256;
   const double inputs_hash_ms = median_ms(repeats, [&] {
     disburse::security::Sha256 hash;
-    write_canonical_input(parameters, claimants, [&](std::string_view chunk) { hash.update(chunk); });
+    write_canonical_input(parameters, claimants,
+                          [&](std::string_view chunk) { hash.update(chunk); });
     inputs_sha256 = hash.final_hex();
   });
   std::string output_sha256;

@@ -52,18 +52,22 @@ void add_finance_users(TestDatabase& database) {
   add_user(database, "checker", "finance");
 }
 
-std::string run_text(const json& run) { return std::to_string(run.at("run_id").get<std::int64_t>()); }
+std::string run_text(const json& run) {
+  return std::to_string(run.at("run_id").get<std::int64_t>());
+}
 
 }  // namespace
 
-TEST_CASE("an allocation run divides the approved claims to the cent and a rerun reproduces its hash") {
+TEST_CASE(
+    "an allocation run divides the approved claims to the cent and a rerun reproduces its hash") {
   TestDatabase database;
   add_finance_users(database);
   const std::int64_t program_id = create_program(database);
   insert_claimants(database, program_id, fixture_claimants, 1);
   // A denied claim is not allocated.
   const FixtureClaimant denied = insert_claimant(database, program_id, "Indoor Cam", 30);
-  database.execute("UPDATE claimants SET claim_state = 'denied' WHERE id = " + std::to_string(denied.id));
+  database.execute("UPDATE claimants SET claim_state = 'denied' WHERE id = " +
+                   std::to_string(denied.id));
 
   const json run = allocate(database, program_id);
   for (const char* key : {"run_id", "round", "distributable_cents", "allocated_cents",
@@ -74,17 +78,20 @@ TEST_CASE("an allocation run divides the approved claims to the cent and a rerun
   CHECK(run["distributable_cents"] == 950000);
   CHECK(run["allocated_cents"] == 950000);
   CHECK(run["claimants_dropped"].get<int>() > 0);
-  CHECK(run["claimants_paid"].get<int>() + run["claimants_dropped"].get<int>() == fixture_claimants);
+  CHECK(run["claimants_paid"].get<int>() + run["claimants_dropped"].get<int>() ==
+        fixture_claimants);
   CHECK(run["statistics"]["minimum_cents"].get<int>() >= 1000);
   CHECK(run["statistics"]["by_device_type"].size() == 8);
   const std::string id = run_text(run);
-  CHECK(database.scalar("SELECT sum(share_cents) FROM allocation_shares WHERE run_id = " + id) == "950000");
+  CHECK(database.scalar("SELECT sum(share_cents) FROM allocation_shares WHERE run_id = " + id) ==
+        "950000");
   CHECK(database.scalar("SELECT count(*) FROM allocation_shares WHERE run_id = " + id) ==
         std::to_string(fixture_claimants));
   CHECK(database.scalar("SELECT count(*) FROM allocation_shares WHERE status <> 'below_minimum' "
                         "AND share_cents < 1000") == "0");
 
-  const json rerun = allocate(database, program_id, "maker", {"--seed", std::to_string(run["seed"].get<std::uint64_t>())});
+  const json rerun = allocate(database, program_id, "maker",
+                              {"--seed", std::to_string(run["seed"].get<std::uint64_t>())});
   CHECK(rerun["run_id"] != run["run_id"]);
   CHECK(rerun["output_sha256"] == run["output_sha256"]);
   CHECK(rerun["inputs_sha256"] == run["inputs_sha256"]);
@@ -97,7 +104,9 @@ TEST_CASE("an allocation run divides the approved claims to the cent and a rerun
   CHECK(shown["state"] == "created");
 }
 
-TEST_CASE("approving an allocation run is maker-checker and creates one payment per paid share and one ledger entry") {
+TEST_CASE(
+    "approving an allocation run is maker-checker and creates one payment per paid share and one "
+    "ledger entry") {
   TestDatabase database;
   add_finance_users(database);
   const std::int64_t program_id = create_program(database);
@@ -119,10 +128,12 @@ TEST_CASE("approving an allocation run is maker-checker and creates one payment 
   const std::string paid = std::to_string(run["claimants_paid"].get<int>());
   CHECK(approved["payments_created"] == run["claimants_paid"]);
   CHECK(database.scalar("SELECT count(*) FROM payments WHERE state = 'allocated' AND attempt = 1 "
-                        "AND round = 1 AND currency = 'USD' AND run_id = " + id) == paid);
+                        "AND round = 1 AND currency = 'USD' AND run_id = " +
+                        id) == paid);
   CHECK(database.scalar("SELECT sum(amount_cents) FROM payments") ==
         std::to_string(run["allocated_cents"].get<int>()));
-  CHECK(database.scalar("SELECT count(*) FROM payment_events WHERE to_state = 'allocated'") == paid);
+  CHECK(database.scalar("SELECT count(*) FROM payment_events WHERE to_state = 'allocated'") ==
+        paid);
   CHECK(database.scalar("SELECT count(*) FROM payments p JOIN claimants c ON c.id = p.claimant_id "
                         "WHERE p.method <> c.payment_method") == "0");
   const std::string claimant = database.scalar("SELECT min(claimant_id) FROM payments");
@@ -130,7 +141,8 @@ TEST_CASE("approving an allocation run is maker-checker and creates one payment 
         domain::payment_reference({program_id, 1, std::stoll(claimant), 1}));
 
   CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE kind = 'allocation_approved' "
-                        "AND run_id = " + id) == "1");
+                        "AND run_id = " +
+                        id) == "1");
   CHECK(database.scalar("SELECT sum(p.amount_cents) FROM ledger_postings p JOIN ledger_entries e "
                         "ON e.id = p.entry_id WHERE p.account = 'allocated'") == "950000");
   CHECK(database.scalar("SELECT sum(p.amount_cents) FROM ledger_postings p JOIN ledger_entries e "
@@ -138,10 +150,12 @@ TEST_CASE("approving an allocation run is maker-checker and creates one payment 
   CHECK(database.scalar("SELECT status FROM programs") == "distributing");
 
   // The other run of the round was superseded; neither it nor a new run can be approved.
-  const CommandResult second = as_user(database, "maker", {"allocation", "approve", run_text(other)});
+  const CommandResult second =
+      as_user(database, "maker", {"allocation", "approve", run_text(other)});
   CHECK(second.exit_code == 4);
   CHECK(second.err.find("superseded") != std::string::npos);
-  const CommandResult again = as_user(database, "maker", {"allocate", "--program", std::to_string(program_id)});
+  const CommandResult again =
+      as_user(database, "maker", {"allocate", "--program", std::to_string(program_id)});
   CHECK(again.exit_code == 4);
   CHECK(again.err.find("already has an approved run") != std::string::npos);
   CHECK(as_user(database, "checker", {"allocation", "approve", id}).exit_code == 4);
@@ -149,7 +163,9 @@ TEST_CASE("approving an allocation run is maker-checker and creates one payment 
   CHECK(run_disburse(database, {"audit", "verify"}).exit_code == 0);
 }
 
-TEST_CASE("an allocation share is explained in one sentence and the shares export has a row per claimant") {
+TEST_CASE(
+    "an allocation share is explained in one sentence and the shares export has a row per "
+    "claimant") {
   TestDatabase database;
   add_finance_users(database);
   const std::int64_t program_id = create_program(database);
@@ -158,7 +174,8 @@ TEST_CASE("an allocation share is explained in one sentence and the shares expor
   const json run = allocate(database, program_id);
   const std::string id = run_text(run);
 
-  const json explained = succeeded(run_disburse(database, {"allocation", "explain", id, indoor.claim_number}));
+  const json explained =
+      succeeded(run_disburse(database, {"allocation", "explain", id, indoor.claim_number}));
   const std::string sentence = explained["explanation"];
   CHECK(sentence.starts_with("Indoor Cam, 26 months × 3 points = 78 of "));
   CHECK(sentence.ends_with("→ $" + explained["share"].get<std::string>()));
@@ -166,11 +183,13 @@ TEST_CASE("an allocation share is explained in one sentence and the shares expor
   // A lower-case spelling with spaces is the same claim number.
   std::string typed = indoor.claim_number;
   for (char& character : typed) character = static_cast<char>(std::tolower(character));
-  CHECK(succeeded(run_disburse(database, {"allocation", "explain", id, typed}))["explanation"] == sentence);
+  CHECK(succeeded(run_disburse(database, {"allocation", "explain", id, typed}))["explanation"] ==
+        sentence);
   CHECK(run_disburse(database, {"allocation", "explain", id, "K7QM-3XHD-9PB"}).exit_code == 3);
 
   const std::string path = "/tmp/disburse-shares-" + id + "-" + std::to_string(getpid()) + ".csv";
-  const json exported = succeeded(run_disburse(database, {"allocation", "shares", id, "--out", path}));
+  const json exported =
+      succeeded(run_disburse(database, {"allocation", "shares", id, "--out", path}));
   CHECK(exported["rows"] == fixture_claimants);
   std::ifstream file(path);
   std::string line;
@@ -190,7 +209,8 @@ TEST_CASE("claimants the rule cannot weigh stop the allocation until the rule kn
   insert_claimants(database, program_id, 50, 4);
   insert_claimant(database, program_id, "Car Cam", 12);
   insert_claimant(database, program_id, "Car Cam", 40);
-  const CommandResult refused = as_user(database, "maker", {"allocate", "--program", std::to_string(program_id)});
+  const CommandResult refused =
+      as_user(database, "maker", {"allocate", "--program", std::to_string(program_id)});
   CHECK(refused.exit_code == 4);
   CHECK(refused.err.find("2 approved claimants cannot be weighed: 2 with a device type the rule "
                          "does not know ('Car Cam' 2)") != std::string::npos);
@@ -199,7 +219,8 @@ TEST_CASE("claimants the rule cannot weigh stop the allocation until the rule kn
   std::ofstream(rule_path) << "months_cap = 48\nIndoor Cam=3\nStick Up Cam=3\nPeephole Cam=2\n"
                               "Spotlight Cam=2\nFloodlight Cam=2\nVideo Doorbell Pro=2\n"
                               "Doorbell Elite=2\nVideo Doorbell=1\nCar Cam=1\n";
-  const json rule = succeeded(as_user(database, "alice", {"program", "rule", std::to_string(program_id), "--set", rule_path}));
+  const json rule = succeeded(as_user(
+      database, "alice", {"program", "rule", std::to_string(program_id), "--set", rule_path}));
   CHECK(rule["is_default"] == false);
   CHECK(rule["months_cap"] == 48);
   CHECK(rule["device_points"]["Car Cam"] == 1);
@@ -208,10 +229,12 @@ TEST_CASE("claimants the rule cannot weigh stop the allocation until the rule kn
   CHECK(run["weighting_rule"] == rule["text"]);
 
   succeeded(as_user(database, "checker", {"allocation", "approve", run_text(run)}));
-  const CommandResult frozen = as_user(database, "alice", {"program", "rule", std::to_string(program_id), "--default"});
+  const CommandResult frozen =
+      as_user(database, "alice", {"program", "rule", std::to_string(program_id), "--default"});
   CHECK(frozen.exit_code == 4);
   CHECK(frozen.err.find("is fixed") != std::string::npos);
-  CHECK(succeeded(run_disburse(database, {"program", "rule", std::to_string(program_id)}))["editable"] == false);
+  CHECK(succeeded(run_disburse(
+            database, {"program", "rule", std::to_string(program_id)}))["editable"] == false);
   std::remove(rule_path.c_str());
 }
 
@@ -223,14 +246,16 @@ TEST_CASE("an allocation run whose approved claims changed since it was computed
   const json run = allocate(database, program_id);
   database.execute("UPDATE claimants SET claim_state = 'denied' WHERE id = " +
                    std::to_string(claimants.front().id));
-  const CommandResult stale = as_user(database, "checker", {"allocation", "approve", run_text(run)});
+  const CommandResult stale =
+      as_user(database, "checker", {"allocation", "approve", run_text(run)});
   CHECK(stale.exit_code == 4);
   CHECK(stale.err.find("no longer matches") != std::string::npos);
   CHECK(database.scalar("SELECT count(*) FROM payments") == "0");
   CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE run_id IS NOT NULL") == "0");
 }
 
-TEST_CASE("the API allocates, explains, exports and approves an allocation once per Idempotency-Key") {
+TEST_CASE(
+    "the API allocates, explains, exports and approves an allocation once per Idempotency-Key") {
   TestDatabase database;
   add_finance_users(database);
   const std::int64_t program_id = create_program(database);
@@ -261,8 +286,8 @@ TEST_CASE("the API allocates, explains, exports and approves an allocation once 
   const auto shown = client.Get(allocation.c_str(), checker);
   REQUIRE(shown);
   CHECK(json::parse(shown->body)["output_sha256"] == run["output_sha256"]);
-  const auto explained = client.Get(
-      (allocation + "/explain?claim=" + claimants[7].claim_number).c_str(), checker);
+  const auto explained =
+      client.Get((allocation + "/explain?claim=" + claimants[7].claim_number).c_str(), checker);
   REQUIRE(explained);
   CHECK(json::parse(explained->body)["explanation"].get<std::string>().starts_with(
       claimants[7].device_type + ", "));
@@ -271,32 +296,37 @@ TEST_CASE("the API allocates, explains, exports and approves an allocation once 
   CHECK(csv->status == 200);
   CHECK(std::count(csv->body.begin(), csv->body.end(), '\n') == fixture_claimants + 1);
 
-  const auto keyless = client.Post((allocation + "/approve").c_str(), checker, "", "application/json");
+  const auto keyless =
+      client.Post((allocation + "/approve").c_str(), checker, "", "application/json");
   REQUIRE(keyless);
   CHECK(keyless->status == 400);
   httplib::Headers maker_keyed = maker;
   maker_keyed.emplace("Idempotency-Key", "approve-1");
-  const auto forbidden = client.Post((allocation + "/approve").c_str(), maker_keyed, "", "application/json");
+  const auto forbidden =
+      client.Post((allocation + "/approve").c_str(), maker_keyed, "", "application/json");
   REQUIRE(forbidden);
   CHECK(forbidden->status == 403);
 
   httplib::Headers checker_keyed = checker;
   checker_keyed.emplace("Idempotency-Key", "approve-1");
-  const auto approved = client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
+  const auto approved =
+      client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
   REQUIRE(approved);
   CHECK(approved->status == 200);
-  const auto replayed = client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
+  const auto replayed =
+      client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
   REQUIRE(replayed);
   CHECK(replayed->status == 200);
   CHECK(replayed->get_header_value("Idempotent-Replayed") == "true");
   CHECK(replayed->body == approved->body);
   CHECK(database.scalar("SELECT count(*) FROM payments") ==
         std::to_string(run["claimants_paid"].get<int>()));
-  CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE kind = 'allocation_approved'") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE kind = 'allocation_approved'") ==
+        "1");
 
   const httplib::Headers admin = {{"Authorization", "Bearer " + token_for(database, "alice")}};
-  const auto frozen = client.Post((programs + "/weighting-rule").c_str(), admin,
-                                  "{\"text\": \"\"}", "application/json");
+  const auto frozen = client.Post((programs + "/weighting-rule").c_str(), admin, "{\"text\": \"\"}",
+                                  "application/json");
   REQUIRE(frozen);
   CHECK(frozen->status == 409);
 }

@@ -38,16 +38,17 @@ TEST_CASE("a claimant is weighed by device and months unless the list imported a
 
   CHECK(weigh_claimant(rule, {std::nullopt, 26, std::nullopt}).source ==
         WeightSourceStatus::missing_weight_data);
-  CHECK(weigh_claimant(rule, device("Car Cam", 26)).result.status == WeightStatus::unknown_device_type);
+  CHECK(weigh_claimant(rule, device("Car Cam", 26)).result.status ==
+        WeightStatus::unknown_device_type);
   CHECK(weigh_claimant(rule, device("Indoor Cam", 0)).result.status == WeightStatus::zero_weight);
 }
 
 TEST_CASE("claimants that cannot be weighed are counted by reason and device type, never named") {
   const WeightingRule rule = default_ring_weighting_rule();
   WeighingProblems problems;
-  const ClaimantWeightSource sources[] = {device("Car Cam", 3),    device("Echo Show", 4),
-                                          device("Car Cam", 9),    device("Indoor Cam", 0),
-                                          device("Indoor Cam", 5), {std::nullopt, std::nullopt, std::nullopt}};
+  const ClaimantWeightSource sources[] = {
+      device("Car Cam", 3),    device("Echo Show", 4),  device("Car Cam", 9),
+      device("Indoor Cam", 0), device("Indoor Cam", 5), {std::nullopt, std::nullopt, std::nullopt}};
   for (const auto& source : sources) problems.add(source, weigh_claimant(rule, source));
   CHECK(problems.total() == 5);
   CHECK(problems.describe() ==
@@ -57,7 +58,8 @@ TEST_CASE("claimants that cannot be weighed are counted by reason and device typ
   CHECK(WeighingProblems().empty());
 }
 
-TEST_CASE("the default seed is fixed per program and round, differs between them, and fits a BIGINT") {
+TEST_CASE(
+    "the default seed is fixed per program and round, differs between them, and fits a BIGINT") {
   CHECK(default_allocation_seed(1, 1) == default_allocation_seed(1, 1));
   std::set<std::uint64_t> seeds;
   for (std::int64_t program = 1; program <= 50; program++) {
@@ -98,8 +100,10 @@ TEST_CASE("explanations from the stored totals match the engine's own for every 
     for (const auto& other : result.shares) {
       if (other.weight >= share.weight) at_least_as_heavy += other.weight;
     }
-    const RunWeightTotals totals{result.paid_weight_total, result.uncapped_weight_total, at_least_as_heavy};
+    const RunWeightTotals totals{result.paid_weight_total, result.uncapped_weight_total,
+                                 at_least_as_heavy};
     CHECK(explain_share(breakdowns[index], share, explanation_weight_total(share.status, totals),
-                        parameters.minimum_payment) == explain_share(breakdowns[index], share, result));
+                        parameters.minimum_payment) ==
+          explain_share(breakdowns[index], share, result));
   }
 }

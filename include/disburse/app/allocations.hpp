@@ -32,8 +32,9 @@ WeightingRuleView set_weighting_rule(pg::Transaction& transaction, const Actor& 
 struct AllocationRequest {
   std::int64_t program_id = 0;
   int round = 1;
-  std::optional<std::string> seed;  // Decimal, below 2^63; derived from program and round if absent.
-  std::string cap = "0";            // Decimal amount; zero for no per-claimant cap.
+  std::optional<std::string>
+      seed;               // Decimal, below 2^63; derived from program and round if absent.
+  std::string cap = "0";  // Decimal amount; zero for no per-claimant cap.
 };
 
 // Runs the engine over the program's approved claims and stores the run with one share per

@@ -282,6 +282,13 @@ TEST_CASE(
   const std::string allocation = "/api/v1/allocations/" + run_text(run);
   const json cli_run = allocate(database, program_id, "maker", {"--seed", "42"});
   CHECK(cli_run["output_sha256"] == run["output_sha256"]);
+  // Without a body every field takes its default, the seed included, as on the command line.
+  const auto defaults =
+      client.Post((programs + "/allocations").c_str(), maker, "", "application/json");
+  REQUIRE(defaults);
+  CHECK(defaults->status == 201);
+  CHECK(json::parse(defaults->body)["output_sha256"] ==
+        allocate(database, program_id)["output_sha256"]);
 
   const auto shown = client.Get(allocation.c_str(), checker);
   REQUIRE(shown);
@@ -313,6 +320,7 @@ TEST_CASE(
       client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
   REQUIRE(approved);
   CHECK(approved->status == 200);
+  CHECK(json::parse(approved->body)["runs_superseded"] == 3);
   const auto replayed =
       client.Post((allocation + "/approve").c_str(), checker_keyed, "", "application/json");
   REQUIRE(replayed);

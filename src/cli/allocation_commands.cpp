@@ -35,6 +35,10 @@ nlohmann::json weighting_rule(Context& context, Arguments& arguments) {
   const std::int64_t program_id = arguments.positional_id(0, "the program id");
   const auto file = arguments.option("set");
   const bool reset = arguments.flag("default");
+  // Showing is what the command does without --set or --default; --show says so explicitly.
+  const bool show_only = arguments.flag("show");
+  if (show_only && (file || reset))
+    throw InvalidInput("--show does not combine with --set or --default");
   if (file && reset) throw InvalidInput("give either --set FILE or --default, not both");
   if (!file && !reset) {
     const app::Actor actor = context.acting_user_or_operator(arguments);
@@ -107,7 +111,8 @@ nlohmann::json shares(Context& context, Arguments& arguments) {
 }  // namespace
 
 void add_allocation_commands(std::vector<Command>& commands) {
-  commands.push_back({"program rule", "ID [--set FILE | --default --as USER]", weighting_rule});
+  commands.push_back(
+      {"program rule", "ID [--show | --set FILE --as USER | --default --as USER]", weighting_rule});
   commands.push_back(
       {"allocate", "--program ID [--round 1] [--seed S] [--cap D] --as USER", allocate});
   commands.push_back({"allocation show", "RUN", show});

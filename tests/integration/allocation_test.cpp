@@ -233,8 +233,8 @@ TEST_CASE("claimants the rule cannot weigh stop the allocation until the rule kn
       as_user(database, "alice", {"program", "rule", std::to_string(program_id), "--default"});
   CHECK(frozen.exit_code == 4);
   CHECK(frozen.err.find("is fixed") != std::string::npos);
-  CHECK(succeeded(run_disburse(
-            database, {"program", "rule", std::to_string(program_id)}))["editable"] == false);
+  CHECK(succeeded(run_disburse(database, {"program", "rule", std::to_string(program_id),
+                                          "--show"}))["editable"] == false);
   std::remove(rule_path.c_str());
 }
 

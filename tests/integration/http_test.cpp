@@ -150,6 +150,10 @@ TEST_CASE("every registered API route is documented in the OpenAPI document") {
   std::ifstream file(std::string(DISBURSE_SOURCE_DIR) + "/docs/openapi.json");
   const json document = json::parse(file);
   for (const auto& route : server.routes()) {
+    // The API and the operational endpoints are documented; HTML pages are not an API.
+    const bool documented_kind = route.pattern.starts_with("/api/") || route.pattern == "/healthz" ||
+                                 route.pattern == "/readyz" || route.pattern == "/metrics";
+    if (!documented_kind) continue;
     CAPTURE(route.pattern);
     CAPTURE(route.method);
     std::string method = route.method;

@@ -183,6 +183,10 @@ ImportOutcome finish_upload(pg::Transaction& transaction, const Actor& actor,
   return {load_import(transaction, import_id), false};
 }
 
+void discard_upload(pg::Transaction& transaction, std::int64_t import_id) {
+  pg::delete_import(transaction, import_id);
+}
+
 void abandon_upload(pg::Database& database, std::int64_t import_id, const std::string& reason) {
   database.write(
       [&](pg::Transaction& transaction) { pg::fail_import(transaction, import_id, reason); });

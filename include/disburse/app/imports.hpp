@@ -98,6 +98,8 @@ void append_upload_chunk(pg::Database& database, std::int64_t import_id, int seq
 ImportOutcome finish_upload(pg::Transaction& transaction, const Actor& actor,
                             std::int64_t import_id, const std::string& file_sha256,
                             std::int64_t size_bytes);
+// An upload replaced by an earlier request's stored response (same Idempotency-Key): it goes.
+void discard_upload(pg::Transaction& transaction, std::int64_t import_id);
 // An upload that broke off: the import fails and its chunks go.
 void abandon_upload(pg::Database& database, std::int64_t import_id, const std::string& reason);
 

@@ -159,13 +159,14 @@ std::int64_t insert_new_claimants(pqxx::dbtransaction& sql, std::int64_t program
                                   std::int64_t import_id, const std::string& actor,
                                   const ResolveCallbacks& callbacks) {
   for (int round = 0; round < max_claim_number_rounds; round++) {
+    sql.exec0("SAVEPOINT import_claimants");
     try {
-      pqxx::subtransaction attempt(sql, "import_claimants");
       const std::int64_t inserted =
-          attempt.exec_params0(insert_claimants, program_id, import_id, actor).affected_rows();
-      attempt.commit();
+          sql.exec_params0(insert_claimants, program_id, import_id, actor).affected_rows();
+      sql.exec0("RELEASE SAVEPOINT import_claimants");
       return inserted;
     } catch (const pqxx::unique_violation&) {
+      sql.exec0("ROLLBACK TO SAVEPOINT import_claimants");
       for (const auto& row : sql.exec(rows_with_taken_claim_numbers)) {
         sql.exec_params0("UPDATE import_rows SET claim_number = $2 WHERE line_number = $1",
                          row[0].as<std::int64_t>(), callbacks.new_claim_number());

@@ -174,7 +174,11 @@ ImportOutcome finish_upload(pg::Transaction& transaction, const Actor& actor,
                             std::int64_t import_id, const std::string& file_sha256,
                             std::int64_t size_bytes) {
   const domain::ImportSummary upload = load_import(transaction, import_id);
-  lock_importable_program(transaction, upload.program_id);
+  pg::lock_program_uploads(transaction, upload.program_id);
+  const auto program = pg::find_program(transaction, upload.program_id);
+  if (!program || !detail::program_accepts_imports(program->status)) {
+    throw Conflict("program " + std::to_string(upload.program_id) + " takes no more lists");
+  }
   if (auto first = pg::find_import_of_file(transaction, upload.program_id, file_sha256, import_id)) {
     pg::delete_import(transaction, import_id);
     return {load_import(transaction, *first), true};

@@ -96,6 +96,13 @@ std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::i
   return rows[0][0].as<std::int64_t>();
 }
 
+void lock_program_uploads(Transaction& transaction, std::int64_t program_id) {
+  // The two-key form keeps these locks apart from any other advisory lock's single key.
+  constexpr int upload_lock_class = 3;
+  transaction.sql().exec_params("SELECT pg_advisory_xact_lock($1, $2::integer)", upload_lock_class,
+                                static_cast<int>(program_id % 2147483647));
+}
+
 void complete_import(Transaction& transaction, std::int64_t import_id,
                      const std::string& file_sha256, std::int64_t size_bytes,
                      const std::string& header_json, const domain::ImportCounts& counts) {
@@ -182,6 +189,10 @@ void prepare_bulk_transaction(Transaction& transaction, int statement_timeout_ms
                   std::to_string(statement_timeout_ms));
   // Grouping a million keys in memory instead of spilling to disk halves the set-based work.
   sql.exec0("SET LOCAL work_mem = '256MB'");
+  // Imports into one program run one at a time (the program's row lock); a second one waits for
+  // the first rather than failing after the pool's short lock timeout.
+  sql.exec_params("SELECT set_config('lock_timeout', $1, true)",
+                  std::to_string(statement_timeout_ms));
   // The staging table is scanned several times; with the default 8 MB of buffers for temporary
   // tables each scan goes back to the file system. PostgreSQL refuses the change once the
   // session has used temporary tables with another size (a pooled connection may have), and

@@ -34,6 +34,11 @@ std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::i
                                                 const std::string& file_sha256,
                                                 std::int64_t except_id);
 
+// Serialises the end of uploads into one program for the rest of the transaction, so that two
+// uploads of one file cannot both be queued. It does not wait for a running import of the
+// program, which holds the program's row lock for as long as it runs.
+void lock_program_uploads(Transaction& transaction, std::int64_t program_id);
+
 // Records the outcome of a completed import and deletes its uploaded chunks.
 void complete_import(Transaction& transaction, std::int64_t import_id,
                      const std::string& file_sha256, std::int64_t size_bytes,

@@ -152,14 +152,6 @@ domain::HeaderMap read_header(formats::CsvReader& reader, formats::CsvRecord& re
   return check.map;
 }
 
-}  // namespace
-
-bool program_accepts_imports(const std::string& status) {
-  return status == "setup" || status == "distributing";
-}
-
-namespace {
-
 // Validates each row and stages it, with everything the set-based statements need.
 class RowStager {
  public:
@@ -270,8 +262,11 @@ class RowStager {
   std::int64_t may_repeat_rows_ = 0;
 };
 
-void report_progress(const FileProcessing& processing, std::int64_t rows, std::int64_t bytes) {
-  if (processing.options.progress) processing.options.progress({rows, bytes, processing.size_bytes});
+void report_progress(const FileProcessing& processing, std::int64_t rows, std::int64_t bytes,
+                     bool rows_staged = false) {
+  if (processing.options.progress) {
+    processing.options.progress({rows_staged, rows, bytes, processing.size_bytes});
+  }
 }
 
 }  // namespace
@@ -308,7 +303,7 @@ ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
   staging.finish();
   file.size_bytes = hashing.bytes_read();
   file.file_sha256 = hashing.sha256_hex();
-  report_progress(processing, counts.rows_total, file.size_bytes);
+  report_progress(processing, counts.rows_total, file.size_bytes, true);
   pg::ResolveCallbacks callbacks;
   callbacks.may_repeat_customer_ids = stager.saw_possible_repeats();
   callbacks.seal = [&](std::string_view text) { return processing.secrets.seal_hex(text); };
@@ -319,6 +314,10 @@ ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
   file.counts = pg::resolve_import(transaction, processing.program.id, processing.import_id,
                                    processing.actor_name, counts, callbacks);
   return file;
+}
+
+bool program_accepts_imports(const std::string& status) {
+  return status == "setup" || status == "distributing";
 }
 
 }  // namespace disburse::app::detail

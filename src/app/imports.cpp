@@ -20,7 +20,7 @@ struct FileAlreadyImported {
   std::int64_t first_import_id;
 };
 
-constexpr int heartbeat_interval_ms = 2000;
+constexpr int progress_interval_ms = 2000;
 
 domain::Program lock_importable_program(pg::Transaction& transaction, std::int64_t program_id) {
   const auto program = pg::lock_program(transaction, program_id);
@@ -215,16 +215,14 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
   if (queued.state != "queued" && queued.state != "running") return queued;
   ImportOptions options;
   options.limits = limits;
-  auto last_beat = std::chrono::steady_clock::now();
+  auto last_recorded = std::chrono::steady_clock::now();
   options.progress = [&](const ImportProgress& progress) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_beat < std::chrono::milliseconds(heartbeat_interval_ms)) return;
-    last_beat = now;
-    // Its own short transaction: the import's transaction is not visible until it commits.
+    if (now - last_recorded < std::chrono::milliseconds(progress_interval_ms)) return;
+    last_recorded = now;
     database.write([&](pg::Transaction& transaction) {
       pg::record_import_progress(transaction, import_id, progress.bytes_read, progress.rows_read);
     });
-    if (hooks.heartbeat) hooks.heartbeat();
   };
   try {
     database.write([&](pg::Transaction& transaction) {

@@ -31,15 +31,14 @@ class ProgressPrinter {
  public:
   void operator()(const app::ImportProgress& progress) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_drawn_ < std::chrono::milliseconds(200) && progress.bytes_read < progress.size_bytes) {
-      return;
-    }
+    if (now - last_drawn_ < std::chrono::milliseconds(200) && !progress.rows_staged) return;
     last_drawn_ = now;
     const auto elapsed_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
     std::cerr << "\r" << format_progress({progress.rows_read, progress.bytes_read,
                                           progress.size_bytes, elapsed_ms})
-              << "\x1b[K" << std::flush;
+              << (progress.rows_staged ? "  (saving in the database)" : "") << "\x1b[K"
+              << std::flush;
     drawn_ = true;
   }
   ~ProgressPrinter() {

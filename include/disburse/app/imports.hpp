@@ -46,6 +46,8 @@ struct ImportLimits {
 };
 
 struct ImportProgress {
+  // True once every row is read and staged, while the database turns them into claimants.
+  bool rows_staged = false;
   std::int64_t rows_read = 0;
   std::int64_t bytes_read = 0;
   std::int64_t size_bytes = 0;  // 0 when unknown.
@@ -107,12 +109,12 @@ void abandon_upload(pg::Database& database, std::int64_t import_id, const std::s
 inline constexpr const char* import_job_kind = "import";
 
 struct ImportJobHooks {
-  // Called every few seconds while rows stream; extends the job's lease.
-  std::function<void()> heartbeat;
+  // On the last attempt an operational failure also fails the import for good.
   bool last_attempt = false;
 };
 
-// Runs a queued upload's import. An unusable file ends the import `failed` (not retried); an
+// Runs a queued upload's import, recording its progress every few seconds in a separate short
+// transaction (the import's own is invisible until it commits). An unusable file ends the import `failed` (not retried); an
 // operational failure is thrown for the job to retry, and on the last attempt also fails the
 // import.
 domain::ImportSummary run_import_job(pg::Database& database, const security::SecretBox& secrets,

@@ -1,6 +1,5 @@
 #include "import_rows.hpp"
 
-#include <chrono>
 #include <streambuf>
 #include <vector>
 
@@ -30,7 +29,8 @@ class HashingBuffer : public std::streambuf {
 
  protected:
   int_type underflow() override {
-    const std::streamsize count = pull(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    const std::streamsize count =
+        pull(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     if (count == 0) return traits_type::eof();
     setg(buffer_.data(), buffer_.data(), buffer_.data() + count);
     return traits_type::to_int_type(buffer_[0]);
@@ -135,8 +135,9 @@ domain::WeightingRule rule_of(const domain::Program& program) {
 domain::HeaderMap read_header(formats::CsvReader& reader, formats::CsvRecord& record,
                               std::string& names_json) {
   if (!reader.next(record)) {
-    throw InvalidInput("the file is empty: its first line must be the header "
-                       "(see docs/import-format.md)");
+    throw InvalidInput(
+        "the file is empty: its first line must be the header "
+        "(see docs/import-format.md)");
   }
   if (record.error() == formats::CsvError::too_many_fields) {
     throw InvalidInput("the header has more columns than the limit of " +
@@ -165,7 +166,8 @@ class RowStager {
         fingerprint_secret_(secrets_.derive_key("claimants.record_fingerprint.v1")),
         seen_customer_ids_(processing.options.limits.seen_filter_bytes),
         claim_numbers_(processing.options.claim_numbers) {
-    context_.resolve_device_type = [&rule](std::string_view name) -> std::optional<std::string_view> {
+    context_.resolve_device_type =
+        [&rule](std::string_view name) -> std::optional<std::string_view> {
       const domain::DevicePoints* points = rule.find(name);
       if (points == nullptr) return std::nullopt;
       return std::string_view(points->device_type);
@@ -220,7 +222,8 @@ class RowStager {
     domain::append_record_fingerprint(customer, fingerprint_text_);
     const std::string claim_number = claim_numbers_ ? claim_numbers_() : random_numbers_.next();
     const std::string email_key =
-        customer.email.empty() ? "" : keyed(email_key_secret_, domain::normalize_email(customer.email));
+        customer.email.empty() ? ""
+                               : keyed(email_key_secret_, domain::normalize_email(customer.email));
     const std::string address_key = keyed(
         address_key_secret_,
         domain::normalize_address(customer.address1, customer.address2, customer.postal_code));
@@ -297,7 +300,8 @@ ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
     }
     if (stager.stage(record)) counts.rows_rejected++;
     if (counts.rows_total % progress_every_rows == 0) {
-      report_progress(processing, counts.rows_total, static_cast<std::int64_t>(reader.bytes_consumed()));
+      report_progress(processing, counts.rows_total,
+                      static_cast<std::int64_t>(reader.bytes_consumed()));
     }
   }
   staging.finish();

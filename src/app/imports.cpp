@@ -39,11 +39,14 @@ domain::ImportSummary load_import(pg::Transaction& transaction, std::int64_t imp
 }
 
 std::string counts_details(const domain::ImportCounts& counts, const std::string& file_sha256) {
-  return nlohmann::json{{"file_sha256", file_sha256},       {"rows_total", counts.rows_total},
+  return nlohmann::json{{"file_sha256", file_sha256},
+                        {"rows_total", counts.rows_total},
                         {"rows_accepted", counts.rows_accepted},
-                        {"rows_rejected", counts.rows_rejected}, {"rows_new", counts.rows_new},
+                        {"rows_rejected", counts.rows_rejected},
+                        {"rows_new", counts.rows_new},
                         {"rows_existing", counts.rows_existing},
-                        {"rows_changed", counts.rows_changed},   {"rows_flagged", counts.rows_flagged}}
+                        {"rows_changed", counts.rows_changed},
+                        {"rows_flagged", counts.rows_flagged}}
       .dump();
 }
 
@@ -53,8 +56,8 @@ void process_and_complete(pg::Transaction& transaction, const domain::Program& p
                           std::istream& input, const security::SecretBox& secrets,
                           const ImportOptions& options, std::int64_t size_bytes,
                           const std::string& expected_sha256) {
-  const detail::FileProcessing processing{program, import_id, actor_name, secrets, options,
-                                          size_bytes};
+  const detail::FileProcessing processing{program, import_id, actor_name,
+                                          secrets, options,   size_bytes};
   const detail::ProcessedFile file = detail::process_file(transaction, input, processing);
   if (!expected_sha256.empty() && file.file_sha256 != expected_sha256) {
     // Operational, not the client's fault: the job is retried and, in the end, fails.
@@ -66,9 +69,8 @@ void process_and_complete(pg::Transaction& transaction, const domain::Program& p
   }
   pg::complete_import(transaction, import_id, file.file_sha256, file.size_bytes, file.header_json,
                       file.counts);
-  pg::append_audit(transaction, {actor_name, "import.complete", "import",
-                                 std::to_string(import_id), program.id,
-                                 counts_details(file.counts, file.file_sha256)});
+  pg::append_audit(transaction, {actor_name, "import.complete", "import", std::to_string(import_id),
+                                 program.id, counts_details(file.counts, file.file_sha256)});
 }
 
 // Reads an upload's chunks one at a time, each in its own short read transaction: the import's
@@ -130,9 +132,8 @@ ImportOutcome import_list(pg::Database& database, const security::SecretBox& sec
                            source.size_bytes, "");
       return id;
     });
-    return {database.read([&](pg::Transaction& transaction) {
-              return load_import(transaction, import_id);
-            }),
+    return {database.read(
+                [&](pg::Transaction& transaction) { return load_import(transaction, import_id); }),
             false};
   } catch (const FileAlreadyImported& duplicate) {
     return {database.read([&](pg::Transaction& transaction) {
@@ -179,17 +180,18 @@ ImportOutcome finish_upload(pg::Transaction& transaction, const Actor& actor,
   if (!program || !detail::program_accepts_imports(program->status)) {
     throw Conflict("program " + std::to_string(upload.program_id) + " takes no more lists");
   }
-  if (auto first = pg::find_import_of_file(transaction, upload.program_id, file_sha256, import_id)) {
+  if (auto first =
+          pg::find_import_of_file(transaction, upload.program_id, file_sha256, import_id)) {
     pg::delete_import(transaction, import_id);
     return {load_import(transaction, *first), true};
   }
-  const std::int64_t job_id = pg::enqueue_job(
-      transaction, import_job_kind, nlohmann::json{{"import_id", import_id}}.dump());
+  const std::int64_t job_id = pg::enqueue_job(transaction, import_job_kind,
+                                              nlohmann::json{{"import_id", import_id}}.dump());
   pg::queue_import(transaction, import_id, file_sha256, size_bytes, job_id);
-  pg::append_audit(transaction,
-                   {actor.name, "import.upload", "import", std::to_string(import_id),
-                    upload.program_id,
-                    nlohmann::json{{"file_sha256", file_sha256}, {"size_bytes", size_bytes}}.dump()});
+  pg::append_audit(
+      transaction,
+      {actor.name, "import.upload", "import", std::to_string(import_id), upload.program_id,
+       nlohmann::json{{"file_sha256", file_sha256}, {"size_bytes", size_bytes}}.dump()});
   return {load_import(transaction, import_id), false};
 }
 
@@ -242,7 +244,8 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
   } catch (const Conflict& error) {
     abandon_upload(database, import_id, error.what());
   } catch (const std::exception&) {
-    if (hooks.last_attempt) abandon_upload(database, import_id, "the import failed; see the server log");
+    if (hooks.last_attempt)
+      abandon_upload(database, import_id, "the import failed; see the server log");
     throw;
   }
   return database.read(

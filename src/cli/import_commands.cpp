@@ -35,8 +35,9 @@ class ProgressPrinter {
     last_drawn_ = now;
     const auto elapsed_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
-    std::cerr << "\r" << format_progress({progress.rows_read, progress.bytes_read,
-                                          progress.size_bytes, elapsed_ms})
+    std::cerr << "\r"
+              << format_progress(
+                     {progress.rows_read, progress.bytes_read, progress.size_bytes, elapsed_ms})
               << (progress.rows_staged ? "  (saving in the database)" : "") << "\x1b[K"
               << std::flush;
     drawn_ = true;
@@ -120,9 +121,10 @@ nlohmann::json sample_stats_json(const domain::SampleStats& stats) {
 }
 
 nlohmann::json sample_list(Context&, Arguments& arguments) {
-  const std::int64_t customers = whole_number(arguments.required_option("customers"), "--customers");
-  const auto seed = static_cast<std::uint64_t>(
-      whole_number(arguments.option("seed").value_or("1"), "--seed"));
+  const std::int64_t customers =
+      whole_number(arguments.required_option("customers"), "--customers");
+  const auto seed =
+      static_cast<std::uint64_t>(whole_number(arguments.option("seed").value_or("1"), "--seed"));
   const bool dirty = arguments.flag("dirty");
   const std::string path = arguments.required_option("out");
   arguments.finish();
@@ -146,8 +148,7 @@ nlohmann::json sample_list(Context&, Arguments& arguments) {
 void add_import_commands(std::vector<Command>& commands) {
   commands.push_back({"import", "--program ID FILE [--as USER]", import_file});
   commands.push_back({"import rejected", "IMPORT_ID --out FILE [--as USER]", export_rejected});
-  commands.push_back(
-      {"sample-list", "--customers N [--seed S] [--dirty] --out FILE", sample_list});
+  commands.push_back({"sample-list", "--customers N [--seed S] [--dirty] --out FILE", sample_list});
 }
 
 }  // namespace disburse::cli

@@ -25,8 +25,8 @@ std::string with_thousands_separators(std::int64_t value) {
 std::string format_progress(const ProgressSnapshot& snapshot, int bar_width) {
   std::string line;
   const bool known_size = snapshot.bytes_total > 0;
-  const std::int64_t done = std::clamp<std::int64_t>(snapshot.bytes_done, 0,
-                                                     known_size ? snapshot.bytes_total : 0);
+  const std::int64_t done =
+      std::clamp<std::int64_t>(snapshot.bytes_done, 0, known_size ? snapshot.bytes_total : 0);
   if (known_size) {
     const std::int64_t filled = done * bar_width / snapshot.bytes_total;
     line += "[" + std::string(static_cast<std::size_t>(filled), '#') +
@@ -38,8 +38,7 @@ std::string format_progress(const ProgressSnapshot& snapshot, int bar_width) {
   if (snapshot.elapsed_ms <= 0) return line;
   line += "  " + with_thousands_separators(snapshot.rows * 1000 / snapshot.elapsed_ms) + " rows/s";
   if (known_size && done > 0) {
-    const std::int64_t remaining_ms =
-        (snapshot.bytes_total - done) * snapshot.elapsed_ms / done;
+    const std::int64_t remaining_ms = (snapshot.bytes_total - done) * snapshot.elapsed_ms / done;
     line += "  ETA " + minutes_and_seconds((remaining_ms + 999) / 1000);
   }
   return line;

@@ -61,7 +61,8 @@ class UploadWriter {
 };
 
 nlohmann::json with_links(nlohmann::json body) {
-  const std::string self = "/api/v1/imports/" + std::to_string(body.at("import_id").get<std::int64_t>());
+  const std::string self =
+      "/api/v1/imports/" + std::to_string(body.at("import_id").get<std::int64_t>());
   body["links"] = {{"self", self}, {"rejected", self + "/rejected.csv"}};
   return body;
 }
@@ -91,7 +92,8 @@ void finish(Exchange& exchange, const app::Actor& actor, std::int64_t import_id,
     const app::ImportOutcome outcome =
         app::finish_upload(transaction, actor, import_id, file_sha256, size_bytes);
     const int status = outcome.duplicate_file ? 200 : 202;
-    const std::string body = with_links(app::import_json(outcome.summary, outcome.duplicate_file)).dump();
+    const std::string body =
+        with_links(app::import_json(outcome.summary, outcome.duplicate_file)).dump();
     if (!key.empty()) {
       pg::store_idempotent_response(transaction, scope, key, status, "application/json", body);
     }
@@ -107,14 +109,18 @@ void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
   const std::string file_name = exchange.query("file_name").value_or("upload.csv");
   if (file_name.size() > max_file_name_bytes) throw InvalidInput("file_name is too long");
   pg::Database& database = exchange.services.database;
+  const long long max_bytes = exchange.services.config.limits.max_upload_bytes;
   const std::int64_t import_id = app::begin_upload(database, actor, program_id, file_name);
-  UploadWriter writer(database, import_id, exchange.services.config.limits.max_upload_bytes);
+  UploadWriter writer(database, import_id, max_bytes);
   try {
     const bool received = read_content(
         [&](const char* data, std::size_t length) { return writer.add(data, length); });
     if (writer.too_large() || exchange.response.status == 413) {
-      throw InvalidInput("the file is larger than the limit of " +
-                         std::to_string(exchange.services.config.limits.max_upload_bytes) + " bytes");
+      app::abandon_upload(database, import_id, "the file is larger than the upload limit");
+      send_problem(exchange.response, 413,
+                   "the file is larger than the limit of " + std::to_string(max_bytes) + " bytes",
+                   exchange.request_id);
+      return;
     }
     if (!received) throw InvalidInput("the upload broke off before the end of the file");
     writer.finish();
@@ -144,11 +150,12 @@ void rejected_csv(Exchange& exchange) {
   app::show_import(exchange.services.database, actor, import_id);
   pg::Database& database = exchange.services.database;
   exchange.response.status = 200;
-  exchange.response.set_header("Content-Disposition",
-                               "attachment; filename=\"import-" + std::to_string(import_id) +
-                                   "-rejected.csv\"");
+  exchange.response.set_header(
+      "Content-Disposition",
+      "attachment; filename=\"import-" + std::to_string(import_id) + "-rejected.csv\"");
   exchange.response.set_chunked_content_provider(
-      "text/csv; charset=utf-8", [&database, actor, import_id](std::size_t, httplib::DataSink& sink) {
+      "text/csv; charset=utf-8",
+      [&database, actor, import_id](std::size_t, httplib::DataSink& sink) {
         // The status line is already sent: a failure can only cut the response short, which a
         // chunked response reports to the client as incomplete.
         try {

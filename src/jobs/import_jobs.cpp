@@ -49,7 +49,8 @@ class LeaseKeeper {
 
 }  // namespace
 
-void add_import_jobs(JobRunner& runner, pg::Database& database, const security::SecretBox& secrets) {
+void add_import_jobs(JobRunner& runner, pg::Database& database,
+                     const security::SecretBox& secrets) {
   runner.add_handler(app::import_job_kind, [&database, &secrets](JobContext& context) {
     const std::int64_t import_id =
         nlohmann::json::parse(context.job().payload).at("import_id").get<std::int64_t>();

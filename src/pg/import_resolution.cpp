@@ -104,13 +104,14 @@ constexpr const char* flag_existing_statement =
     "UPDATE claimants c SET review_flags = array_append(c.review_flags, $4::text) "
     "WHERE c.program_id = $1 AND c.import_id IS DISTINCT FROM $2 AND "
     "CASE $3 WHEN 'email' THEN c.email_key ELSE c.address_key END IN "
-    "(SELECT key FROM import_shared_keys WHERE kind = $3) AND NOT ($4::text = ANY (c.review_flags))";
+    "(SELECT key FROM import_shared_keys WHERE kind = $3) AND NOT ($4::text = ANY "
+    "(c.review_flags))";
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-void store_change_batch(pqxx::dbtransaction& sql, std::int64_t import_id,
-                        const pqxx::result& batch, const ResolveCallbacks& callbacks) {
+void store_change_batch(pqxx::dbtransaction& sql, std::int64_t import_id, const pqxx::result& batch,
+                        const ResolveCallbacks& callbacks) {
   const std::vector<std::string> columns = {"claimant_id", "import_id", "line_number",
                                             "proposed_sealed"};
   pqxx::tablewriter writer(sql, "claimant_changes", columns.begin(), columns.end());
@@ -126,14 +127,16 @@ void store_change_batch(pqxx::dbtransaction& sql, std::int64_t import_id,
 #pragma GCC diagnostic pop
 
 // Changed customers are held for review as sealed proposed records, never applied.
-std::int64_t hold_changes(pqxx::dbtransaction& sql, std::int64_t program_id,
-                          std::int64_t import_id, const ResolveCallbacks& callbacks) {
-  sql.exec0("CREATE TEMP TABLE import_changed (line_number BIGINT, claimant_id BIGINT, "
-            "proposed TEXT) ON COMMIT DROP");
+std::int64_t hold_changes(pqxx::dbtransaction& sql, std::int64_t program_id, std::int64_t import_id,
+                          const ResolveCallbacks& callbacks) {
+  sql.exec0(
+      "CREATE TEMP TABLE import_changed (line_number BIGINT, claimant_id BIGINT, "
+      "proposed TEXT) ON COMMIT DROP");
   const std::int64_t changed = sql.exec_params0(collect_changes, program_id).affected_rows();
   if (changed == 0) return 0;
-  sql.exec0("DECLARE import_changes NO SCROLL CURSOR FOR "
-            "SELECT line_number, claimant_id, proposed FROM import_changed ORDER BY line_number");
+  sql.exec0(
+      "DECLARE import_changes NO SCROLL CURSOR FOR "
+      "SELECT line_number, claimant_id, proposed FROM import_changed ORDER BY line_number");
   while (true) {
     const pqxx::result batch =
         sql.exec("FETCH " + std::to_string(change_batch_rows) + " FROM import_changes");
@@ -141,9 +144,10 @@ std::int64_t hold_changes(pqxx::dbtransaction& sql, std::int64_t program_id,
     store_change_batch(sql, import_id, batch, callbacks);
   }
   sql.exec0("CLOSE import_changes");
-  sql.exec0("UPDATE claimants SET review_flags = array_append(review_flags, "
-            "'changed_on_reimport') WHERE id IN (SELECT claimant_id FROM import_changed) "
-            "AND NOT ('changed_on_reimport' = ANY (review_flags))");
+  sql.exec0(
+      "UPDATE claimants SET review_flags = array_append(review_flags, "
+      "'changed_on_reimport') WHERE id IN (SELECT claimant_id FROM import_changed) "
+      "AND NOT ('changed_on_reimport' = ANY (review_flags))");
   return changed;
 }
 
@@ -197,9 +201,11 @@ domain::ImportCounts resolve_import(Transaction& transaction, std::int64_t progr
   counts.rows_accepted = counts.rows_total - counts.rows_rejected;
   const bool program_has_claimants =
       sql.exec_params1("SELECT EXISTS (SELECT 1 FROM claimants WHERE program_id = $1)",
-                       program_id)[0].as<bool>();
+                       program_id)[0]
+          .as<bool>();
   if (program_has_claimants) {
-    counts.rows_existing = sql.exec_params1(count_known_customers, program_id)[0].as<std::int64_t>();
+    counts.rows_existing =
+        sql.exec_params1(count_known_customers, program_id)[0].as<std::int64_t>();
     counts.rows_changed = hold_changes(sql, program_id, import_id, callbacks);
   }
   counts.rows_new = counts.rows_accepted - counts.rows_existing - counts.rows_changed;
@@ -208,9 +214,10 @@ domain::ImportCounts resolve_import(Transaction& transaction, std::int64_t progr
   DISBURSE_ASSERT(inserted == counts.rows_new);
   if (program_has_claimants) flag_existing_claimants(sql, program_id, import_id);
   counts.rows_flagged =
-      sql.exec_params1("SELECT count(*) FROM claimants WHERE program_id = $1 AND import_id = $2 "
-                       "AND claim_state = 'pending_review'",
-                       program_id, import_id)[0]
+      sql.exec_params1(
+             "SELECT count(*) FROM claimants WHERE program_id = $1 AND import_id = $2 "
+             "AND claim_state = 'pending_review'",
+             program_id, import_id)[0]
           .as<std::int64_t>();
   return counts;
 }

@@ -23,12 +23,14 @@ constexpr const char* create_staging_table =
     "email_key TEXT, address_key TEXT, record_fingerprint TEXT, portal_zip5 TEXT"
     ") ON COMMIT DROP";
 
+// clang-format off
 const std::vector<std::string> staging_columns = {
     "line_number", "reason", "field", "raw_record", "customer_id", "claim_number",
     "device_type", "account_months", "imported_weight", "payment_method", "first_name",
     "last_name", "email", "phone", "address1", "address2", "city", "state", "postal_code",
     "country", "bank_routing_sealed", "bank_account_sealed", "bank_account_type", "email_key",
     "address_key", "record_fingerprint", "portal_zip5"};
+// clang-format on
 
 // COPY's text format: a tab between columns, \N for NULL, and backslash escapes for the four
 // bytes that would otherwise end a column or a row.

@@ -48,8 +48,8 @@ domain::ImportSummary read_import(const pqxx::row& row) {
   return import;
 }
 
-std::optional<domain::ImportSummary> select_import(Transaction& transaction,
-                                                   std::int64_t import_id, bool lock) {
+std::optional<domain::ImportSummary> select_import(Transaction& transaction, std::int64_t import_id,
+                                                   bool lock) {
   const pqxx::result rows = transaction.sql().exec_params(
       std::string("SELECT ") + import_columns +
           " FROM imports i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.id = $1" +
@@ -70,10 +70,11 @@ std::optional<domain::ImportSummary> select_import(Transaction& transaction,
 
 std::int64_t insert_import(Transaction& transaction, const NewImport& import) {
   return transaction.sql()
-      .exec_params1("INSERT INTO imports (program_id, file_name, size_bytes, state, created_by) "
-                    "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    import.program_id, import.file_name, import.size_bytes, import.state,
-                    import.created_by)[0]
+      .exec_params1(
+          "INSERT INTO imports (program_id, file_name, size_bytes, state, created_by) "
+          "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+          import.program_id, import.file_name, import.size_bytes, import.state,
+          import.created_by)[0]
       .as<std::int64_t>();
 }
 
@@ -159,8 +160,7 @@ void append_import_chunk(Transaction& transaction, std::int64_t import_id, int s
 std::optional<std::string> read_import_chunk(Transaction& transaction, std::int64_t import_id,
                                              int sequence) {
   const pqxx::result rows = transaction.sql().exec_params(
-      "SELECT data FROM import_chunks WHERE import_id = $1 AND sequence = $2", import_id,
-      sequence);
+      "SELECT data FROM import_chunks WHERE import_id = $1 AND sequence = $2", import_id, sequence);
   if (rows.empty()) return std::nullopt;
   return pqxx::binarystring(rows[0][0]).str();
 }

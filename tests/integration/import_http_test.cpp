@@ -26,13 +26,15 @@ httplib::Headers bearer(const std::string& token, const std::string& idempotency
 
 httplib::Result upload(httplib::Client& client, const std::string& token, std::int64_t program,
                        const std::string& body, const std::string& key = "") {
-  return client.Post(("/api/v1/programs/" + std::to_string(program) + "/imports?file_name=list.csv").c_str(),
-                     bearer(token, key), body, "text/csv");
+  return client.Post(
+      ("/api/v1/programs/" + std::to_string(program) + "/imports?file_name=list.csv").c_str(),
+      bearer(token, key), body, "text/csv");
 }
 
 json wait_for_import(httplib::Client& client, const std::string& token, std::int64_t import_id) {
   for (int attempt = 0; attempt < 600; attempt++) {
-    const auto response = client.Get(("/api/v1/imports/" + std::to_string(import_id)).c_str(), bearer(token));
+    const auto response =
+        client.Get(("/api/v1/imports/" + std::to_string(import_id)).c_str(), bearer(token));
     REQUIRE(response);
     REQUIRE(response->status == 200);
     const json body = json::parse(response->body);
@@ -66,21 +68,24 @@ TEST_CASE("an uploaded list is imported by the job with the same counts as on th
   CHECK(queued["file_sha256"] == expected["file_sha256"]);
   const json done = wait_for_import(client, token, queued["import_id"].get<std::int64_t>());
   REQUIRE(done["state"] == "completed");
-  for (const char* key : {"rows_total", "rows_accepted", "rows_rejected", "rows_new", "rows_flagged",
-                          "rejected_by_reason", "size_bytes"}) {
+  for (const char* key : {"rows_total", "rows_accepted", "rows_rejected", "rows_new",
+                          "rows_flagged", "rejected_by_reason", "size_bytes"}) {
     CHECK_MESSAGE(done[key] == expected[key], key);
   }
   CHECK(done["progress"]["bytes_processed"] == done["size_bytes"]);
   CHECK(done["progress"]["rows_processed"] == 12000);
   CHECK(database.scalar("SELECT count(*) FROM import_chunks") == "0");
-  CHECK(count(database, "SELECT count(*) FROM claimants WHERE program_id = " + std::to_string(by_api)) ==
+  CHECK(count(database,
+              "SELECT count(*) FROM claimants WHERE program_id = " + std::to_string(by_api)) ==
         stats["rows_intended_valid"].get<std::int64_t>());
   // The rejected rows read the same through either door.
   const std::string exported = scratch_path("rejected.csv");
-  run_json(database, {"import", "rejected", std::to_string(expected["import_id"].get<std::int64_t>()),
-                      "--out", exported});
+  run_json(database,
+           {"import", "rejected", std::to_string(expected["import_id"].get<std::int64_t>()),
+            "--out", exported});
   const auto rejected = client.Get(
-      ("/api/v1/imports/" + std::to_string(done["import_id"].get<std::int64_t>()) + "/rejected.csv").c_str(),
+      ("/api/v1/imports/" + std::to_string(done["import_id"].get<std::int64_t>()) + "/rejected.csv")
+          .c_str(),
       bearer(token));
   REQUIRE(rejected);
   CHECK(rejected->status == 200);
@@ -92,7 +97,8 @@ TEST_CASE("an uploaded list is imported by the job with the same counts as on th
   CHECK(again->status == 200);
   CHECK(json::parse(again->body)["duplicate_file"] == true);
   CHECK(json::parse(again->body)["import_id"] == queued["import_id"]);
-  CHECK(database.scalar("SELECT count(*) FROM imports WHERE program_id = " + std::to_string(by_api)) == "1");
+  CHECK(database.scalar("SELECT count(*) FROM imports WHERE program_id = " +
+                        std::to_string(by_api)) == "1");
 }
 
 TEST_CASE("an upload with an Idempotency-Key is answered once and replayed after") {
@@ -148,7 +154,8 @@ TEST_CASE("an uploaded file without a usable header ends as a failed import with
   const auto accepted = upload(client, token, program, "name,email\nAna,a@example.com\n");
   REQUIRE(accepted);
   REQUIRE(accepted->status == 202);
-  const json done = wait_for_import(client, token, json::parse(accepted->body)["import_id"].get<std::int64_t>());
+  const json done =
+      wait_for_import(client, token, json::parse(accepted->body)["import_id"].get<std::int64_t>());
   CHECK(done["state"] == "failed");
   CHECK(done["failure"].get<std::string>().find("the header cannot be used") != std::string::npos);
   CHECK(database.scalar("SELECT count(*) FROM import_chunks") == "0");
@@ -182,8 +189,9 @@ TEST_CASE("an import job that fails midway leaves nothing visible and succeeds w
   for (const char* table : {"claimants", "import_rejections", "claim_events"}) {
     CHECK(database.scalar(std::string("SELECT count(*) FROM ") + table) == "0");
   }
-  database.execute("UPDATE import_chunks SET data = substring(data FROM 1 FOR length(data) - 1) "
-                   "WHERE sequence = 1");
+  database.execute(
+      "UPDATE import_chunks SET data = substring(data FROM 1 FOR length(data) - 1) "
+      "WHERE sequence = 1");
   database.execute("UPDATE jobs SET run_at = now()");
   CHECK(runner.run_one());
   CHECK(database.scalar("SELECT state FROM jobs") == "succeeded");
@@ -192,8 +200,26 @@ TEST_CASE("an import job that fails midway leaves nothing visible and succeeds w
 }
 
 TEST_CASE("the import routes are described in the OpenAPI document") {
-  const json document = json::parse(read_whole_file(std::string(DISBURSE_SOURCE_DIR) + "/docs/openapi.json"));
+  const json document =
+      json::parse(read_whole_file(std::string(DISBURSE_SOURCE_DIR) + "/docs/openapi.json"));
   CHECK(document["paths"]["/api/v1/programs/{id}/imports"].contains("post"));
   CHECK(document["paths"]["/api/v1/imports/{id}"].contains("get"));
   CHECK(document["paths"]["/api/v1/imports/{id}/rejected.csv"].contains("get"));
+}
+
+TEST_CASE("an upload over the size limit is refused with 413 and leaves a failed import") {
+  TestDatabase database;
+  const std::int64_t program = create_program(database, "Ring");
+  add_user(database, "rita", "reviewer");
+  const std::string token = token_for(database, "rita");
+  ServerProcess server(database, {{"DISBURSE_MAX_UPLOAD_BYTES", "4096"}});
+  httplib::Client client("127.0.0.1", server.port());
+  std::string file = list_header;
+  for (int row = 0; row < 100; row++) file += list_row("C" + std::to_string(row));
+  const auto refused = upload(client, token, program, file);
+  REQUIRE(refused);
+  CHECK(refused->status == 413);
+  CHECK(database.scalar("SELECT count(*) FROM import_chunks") == "0");
+  CHECK(database.scalar("SELECT count(*) FROM imports WHERE state <> 'failed'") == "0");
+  CHECK(database.scalar("SELECT count(*) FROM claimants") == "0");
 }

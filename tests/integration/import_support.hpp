@@ -2,11 +2,11 @@
 // Helpers shared by the import tests: files, programs, sample lists and counts.
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unistd.h>
 
 #include "support.hpp"
 
@@ -29,7 +29,8 @@ inline std::string read_whole_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
 }
 
-inline nlohmann::json run_json(const TestDatabase& database, const std::vector<std::string>& arguments) {
+inline nlohmann::json run_json(const TestDatabase& database,
+                               const std::vector<std::string>& arguments) {
   const CommandResult result = run_disburse(database, arguments);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -43,11 +44,12 @@ inline std::int64_t create_program(const TestDatabase& database, const std::stri
 }
 
 // Writes a sample list and returns its path and the generator's statistics.
-inline std::pair<std::string, nlohmann::json> sample_list(const TestDatabase& database, int customers,
-                                                          int seed, bool dirty) {
+inline std::pair<std::string, nlohmann::json> sample_list(const TestDatabase& database,
+                                                          int customers, int seed, bool dirty) {
   const std::string path = scratch_path("sample.csv");
-  std::vector<std::string> arguments = {"sample-list", "--customers", std::to_string(customers),
-                                        "--seed", std::to_string(seed), "--out", path};
+  std::vector<std::string> arguments = {
+      "sample-list", "--customers", std::to_string(customers), "--seed", std::to_string(seed),
+      "--out",       path};
   if (dirty) arguments.push_back("--dirty");
   return {path, run_json(database, arguments)};
 }
@@ -67,7 +69,8 @@ inline nlohmann::json expected_rejections(const nlohmann::json& stats) {
   for (const auto& [defect, rows] : stats.at("rows_invalid_by_defect").items()) {
     if (rows.get<std::int64_t>() == 0) continue;
     std::string reason = defect;
-    if (defect == "negative_months" || defect == "non_integer_months") reason = "invalid_account_months";
+    if (defect == "negative_months" || defect == "non_integer_months")
+      reason = "invalid_account_months";
     if (defect == "overlong_field") reason = "field_too_long";
     expected[reason] = expected.value(reason, std::int64_t{0}) + rows.get<std::int64_t>();
   }
@@ -80,7 +83,8 @@ inline const std::string list_header =
 
 // A valid row with the given customer id and overrides, in list_header's column order.
 inline std::string list_row(const std::string& customer_id, const std::string& email = "",
-                            const std::string& address1 = "", const std::string& first_name = "Ana") {
+                            const std::string& address1 = "",
+                            const std::string& first_name = "Ana") {
   const std::string mail = email.empty() ? customer_id + "@example.com" : email;
   const std::string street = address1.empty() ? "1 " + customer_id + " Main St" : address1;
   return customer_id + "," + first_name + ",Lopez," + mail + ",415-555-0100," + street +

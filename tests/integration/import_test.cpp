@@ -41,8 +41,9 @@ TEST_CASE("a clean sample list imports every row as a new approved claimant") {
   CHECK(result["rows_new"] == 3000);
   CHECK(result["rows_flagged"] == 0);
   CHECK(count(database, "SELECT count(*) FROM claimants WHERE claim_state = 'approved'") == 3000);
-  CHECK(count(database, "SELECT count(*) FROM claim_events WHERE to_state = 'approved' "
-                        "AND from_state IS NULL AND reason = 'imported'") == 3000);
+  CHECK(count(database,
+              "SELECT count(*) FROM claim_events WHERE to_state = 'approved' "
+              "AND from_state IS NULL AND reason = 'imported'") == 3000);
   CHECK(count(database, "SELECT count(*) FROM claimants WHERE payment_method = 'ach'") ==
         stats["ach_payees"].get<std::int64_t>());
   CHECK(count(database, "SELECT count(*) FROM claimants WHERE payment_method = 'check'") ==
@@ -58,8 +59,9 @@ TEST_CASE("a clean sample list imports every row as a new approved claimant") {
 TEST_CASE("bank account numbers are stored sealed and open to the service key only") {
   TestDatabase database;
   const std::int64_t program = create_program(database, "Ring");
-  const std::string path = write_file(
-      "ach.csv", "customer_id,first_name,last_name,email,phone,address1,address2,city,state,"
+  const std::string path =
+      write_file("ach.csv",
+                 "customer_id,first_name,last_name,email,phone,address1,address2,city,state,"
                  "postal_code,country,device_type,account_months,payment_method,routing_number,"
                  "account_number,account_type\n"
                  "A1,Ana,Lopez,,,1 Main St,,Austin,TX,73301,US,Indoor Cam,12,ach,011000015,"
@@ -71,8 +73,9 @@ TEST_CASE("bank account numbers are stored sealed and open to the service key on
   CHECK(test_secrets().open_hex(sealed) == "123456789012");
   CHECK(test_secrets().open_hex(database.scalar("SELECT bank_routing_sealed FROM claimants")) ==
         "011000015");
-  CHECK(count(database, "SELECT count(*) FROM claimants WHERE record_fingerprint LIKE '%1234%' "
-                        "AND length(record_fingerprint) <> 32") == 0);
+  CHECK(count(database,
+              "SELECT count(*) FROM claimants WHERE record_fingerprint LIKE '%1234%' "
+              "AND length(record_fingerprint) <> 32") == 0);
 }
 
 TEST_CASE("a dirty sample list's counts match what the generator intended, reason by reason") {
@@ -87,12 +90,15 @@ TEST_CASE("a dirty sample list's counts match what the generator intended, reaso
   CHECK(result["rows_rejected"] == stats["rows_intended_invalid"]);
   CHECK(result["rejected_by_reason"] == expected_rejections(stats));
   CHECK(result["rows_flagged"] == stats["rows_with_duplicate_signal"]);
-  CHECK(count(database, "SELECT count(*) FROM claimants") == stats["rows_intended_valid"].get<std::int64_t>());
+  CHECK(count(database, "SELECT count(*) FROM claimants") ==
+        stats["rows_intended_valid"].get<std::int64_t>());
   CHECK(count(database, "SELECT count(*) FROM claimants WHERE claim_state = 'pending_review'") ==
         stats["rows_with_duplicate_signal"].get<std::int64_t>());
-  CHECK(count(database, "SELECT count(*) FROM claimants WHERE 'duplicate_email' = ANY (review_flags)") ==
+  CHECK(count(database,
+              "SELECT count(*) FROM claimants WHERE 'duplicate_email' = ANY (review_flags)") ==
         2 * stats["duplicate_email_pairs"].get<std::int64_t>());
-  CHECK(count(database, "SELECT count(*) FROM claimants WHERE 'duplicate_address' = ANY (review_flags)") ==
+  CHECK(count(database,
+              "SELECT count(*) FROM claimants WHERE 'duplicate_address' = ANY (review_flags)") ==
         2 * stats["duplicate_address_pairs"].get<std::int64_t>());
   CHECK(count(database, "SELECT count(*) FROM import_rejections") ==
         stats["rows_intended_invalid"].get<std::int64_t>());
@@ -134,7 +140,8 @@ TEST_CASE("a re-imported list holds changed customers for review and overwrites 
   CHECK(second["rows_existing"] == 2);
   CHECK(second["rows_changed"] == 1);
   CHECK(second["rows_new"] == 1);
-  CHECK(database.scalar("SELECT address1 FROM claimants WHERE customer_id = 'C3'") == "1 C3 Main St");
+  CHECK(database.scalar("SELECT address1 FROM claimants WHERE customer_id = 'C3'") ==
+        "1 C3 Main St");
   CHECK(database.scalar("SELECT claim_state || ' ' || array_to_string(review_flags, ',') FROM "
                         "claimants WHERE customer_id = 'C3'") == "approved changed_on_reimport");
   CHECK(database.scalar("SELECT count(*) FROM claimant_changes WHERE state = 'pending' AND "
@@ -148,7 +155,8 @@ TEST_CASE("a re-imported list holds changed customers for review and overwrites 
 TEST_CASE("a new customer sharing an email with a known one is flagged, and so is the known one") {
   TestDatabase database;
   const std::int64_t program = create_program(database, "Ring");
-  import_file(database, program, write_file("first.csv", list_header + list_row("C1", "Ana.Lopez@Example.com")));
+  import_file(database, program,
+              write_file("first.csv", list_header + list_row("C1", "Ana.Lopez@Example.com")));
   const json second = import_file(
       database, program,
       write_file("second.csv", list_header + list_row("C2", "ana.lopez+refund@example.com")));
@@ -168,7 +176,8 @@ TEST_CASE("rows repeating a customer_id are rejected and the first one wins") {
                                    list_row("C1", "other@example.com") + list_row("C1")));
   CHECK(result["rows_accepted"] == 2);
   CHECK(result["rejected_by_reason"] == json{{"duplicate_customer_id", 2}});
-  CHECK(database.scalar("SELECT email FROM claimants WHERE customer_id = 'C1'") == "C1@example.com");
+  CHECK(database.scalar("SELECT email FROM claimants WHERE customer_id = 'C1'") ==
+        "C1@example.com");
   CHECK(database.scalar("SELECT string_agg(line_number::text, ',' ORDER BY line_number) FROM "
                         "import_rejections") == "4,5");
 }
@@ -191,8 +200,9 @@ TEST_CASE("a claim number that is already taken is drawn again and the import co
   };
   const std::string path =
       write_file("three.csv", list_header + list_row("C1") + list_row("C2") + list_row("C3"));
-  const app::ImportOutcome outcome = app::import_list(
-      database.database(), secrets, app::Actor::operator_shell(), program, source_of(path), options);
+  const app::ImportOutcome outcome =
+      app::import_list(database.database(), secrets, app::Actor::operator_shell(), program,
+                       source_of(path), options);
   CHECK(outcome.summary.counts.rows_new == 3);
   CHECK(database.scalar("SELECT count(DISTINCT claim_number) FROM claimants") == "3");
   CHECK(calls.load() > 3);
@@ -206,8 +216,8 @@ TEST_CASE("an import that fails midway leaves nothing of itself behind") {
   options.progress = [](const app::ImportProgress& progress) {
     if (progress.rows_read >= 8192) throw Unavailable("the machine lost power");
   };
-  CHECK_THROWS_AS(app::import_list(database.database(), test_secrets(), app::Actor::operator_shell(),
-                                   program, source_of(path), options),
+  CHECK_THROWS_AS(app::import_list(database.database(), test_secrets(),
+                                   app::Actor::operator_shell(), program, source_of(path), options),
                   Unavailable);
   for (const char* table : {"imports", "claimants", "import_rejections", "claim_events"}) {
     CHECK(database.scalar(std::string("SELECT count(*) FROM ") + table) == "0");
@@ -227,15 +237,15 @@ TEST_CASE("only users allowed to import lists may import, and closed programs ta
       password_of("audra") + "\n");
   CHECK(refused.exit_code == 5);
   CHECK(database.scalar("SELECT count(*) FROM imports") == "0");
-  const CommandResult allowed = run_disburse(
-      database, {"import", "--program", std::to_string(program), path, "--as", "rita"},
-      password_of("rita") + "\n");
+  const CommandResult allowed =
+      run_disburse(database, {"import", "--program", std::to_string(program), path, "--as", "rita"},
+                   password_of("rita") + "\n");
   CHECK(allowed.exit_code == 0);
   CHECK(database.scalar("SELECT created_by FROM imports") == "rita");
   database.execute("UPDATE programs SET status = 'closed'");
-  const CommandResult closed = run_disburse(
-      database, {"import", "--program", std::to_string(program),
-                 write_file("two.csv", list_header + list_row("C2"))});
+  const CommandResult closed =
+      run_disburse(database, {"import", "--program", std::to_string(program),
+                              write_file("two.csv", list_header + list_row("C2"))});
   CHECK(closed.exit_code == 4);
   CHECK(run_disburse(database, {"import", "--program", "999", path}).exit_code == 3);
 }
@@ -243,23 +253,28 @@ TEST_CASE("only users allowed to import lists may import, and closed programs ta
 TEST_CASE("rejected rows export as CSV with line, reason, field and neutralised cells") {
   TestDatabase database;
   const std::int64_t program = create_program(database, "Ring");
-  const std::string csv = list_header + list_row("C1") +
-                          "C2,\"" + "=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")" +
-                          "\",Lopez,c2@example.com,,1 Main St,,Austin,XX,73301,US,Indoor Cam,3\n" +
-                          "+C3,@Ana,-Lopez,c3@example.com,,2 Main St,,Austin,TX,7330,US,Indoor Cam,3\n";
+  const std::string csv =
+      list_header + list_row("C1") + "C2,\"" +
+      "=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")" +
+      "\",Lopez,c2@example.com,,1 Main St,,Austin,XX,73301,US,Indoor Cam,3\n" +
+      "+C3,@Ana,-Lopez,c3@example.com,,2 Main St,,Austin,TX,7330,US,Indoor Cam,3\n";
   const json result = import_file(database, program, write_file("formula.csv", csv));
   CHECK(result["rows_rejected"] == 2);
   const std::string out = scratch_path("rejected.csv");
-  const json exported = run_json(database, {"import", "rejected", std::to_string(result["import_id"].get<std::int64_t>()),
-                                            "--out", out});
+  const json exported =
+      run_json(database, {"import", "rejected",
+                          std::to_string(result["import_id"].get<std::int64_t>()), "--out", out});
   CHECK(exported["rows"] == 2);
   const std::string text = read_whole_file(out);
   CHECK(text.starts_with("line_number,reason,field,customer_id,first_name,last_name,email"));
-  CHECK(text.find("3,invalid_state,state,C2,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")\"") !=
-        std::string::npos);
+  CHECK(
+      text.find(
+          "3,invalid_state,state,C2,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")\"") !=
+      std::string::npos);
   CHECK(text.find("4,invalid_postal_code,postal_code,'+C3,'@Ana,'-Lopez,") != std::string::npos);
   CHECK(text.find(",=") == std::string::npos);
   CHECK(text.find(",\"=") == std::string::npos);
   CHECK(text.find("\n=") == std::string::npos);
-  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export'") == "1");
+  CHECK(database.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export'") == "1");
 }

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "disburse/cli/progress.hpp"
+
+#include <doctest/doctest.h>
 
 using disburse::cli::format_progress;
 using disburse::cli::ProgressSnapshot;
@@ -11,7 +11,8 @@ TEST_CASE("the progress line shows the bar, rows, rate and time left from the by
 }
 
 TEST_CASE("the progress line of a finished file shows a full bar and no time left") {
-  CHECK(format_progress({1000, 100, 100, 1000}, 4) == "[####] 100%  1,000 rows  1,000 rows/s  ETA 0:00");
+  CHECK(format_progress({1000, 100, 100, 1000}, 4) ==
+        "[####] 100%  1,000 rows  1,000 rows/s  ETA 0:00");
 }
 
 TEST_CASE("without a known size the progress line shows only rows and rate") {

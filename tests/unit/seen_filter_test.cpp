@@ -1,8 +1,8 @@
+#include "disburse/domain/seen_filter.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "disburse/domain/seen_filter.hpp"
 
 using disburse::domain::SeenFilter;
 

@@ -114,9 +114,9 @@ struct ImportJobHooks {
 };
 
 // Runs a queued upload's import, recording its progress every few seconds in a separate short
-// transaction (the import's own is invisible until it commits). An unusable file ends the import `failed` (not retried); an
-// operational failure is thrown for the job to retry, and on the last attempt also fails the
-// import.
+// transaction (the import's own is invisible until it commits). An unusable file ends the import
+// `failed` (not retried); an operational failure is thrown for the job to retry, and on the last
+// attempt also fails the import.
 domain::ImportSummary run_import_job(pg::Database& database, const security::SecretBox& secrets,
                                      std::int64_t import_id, const ImportJobHooks& hooks,
                                      const ImportLimits& limits = {});

@@ -48,12 +48,11 @@ domain::ImportSummary read_import(const pqxx::row& row) {
   return import;
 }
 
-std::optional<domain::ImportSummary> select_import(Transaction& transaction, std::int64_t import_id,
-                                                   bool lock) {
+std::optional<domain::ImportSummary> select_import(Transaction& transaction,
+                                                   std::int64_t import_id) {
   const pqxx::result rows = transaction.sql().exec_params(
       std::string("SELECT ") + import_columns +
-          " FROM imports i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.id = $1" +
-          (lock ? " FOR UPDATE OF i" : ""),
+          " FROM imports i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.id = $1",
       import_id);
   if (rows.empty()) return std::nullopt;
   domain::ImportSummary import = read_import(rows[0]);
@@ -79,11 +78,7 @@ std::int64_t insert_import(Transaction& transaction, const NewImport& import) {
 }
 
 std::optional<domain::ImportSummary> find_import(Transaction& transaction, std::int64_t import_id) {
-  return select_import(transaction, import_id, false);
-}
-
-std::optional<domain::ImportSummary> lock_import(Transaction& transaction, std::int64_t import_id) {
-  return select_import(transaction, import_id, true);
+  return select_import(transaction, import_id);
 }
 
 std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::int64_t program_id,

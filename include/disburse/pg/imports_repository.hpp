@@ -27,8 +27,6 @@ struct NewImport {
 std::int64_t insert_import(Transaction& transaction, const NewImport& import);
 // The import with its rejection counts; a failed job shows through as a failed import.
 std::optional<domain::ImportSummary> find_import(Transaction& transaction, std::int64_t import_id);
-// Locks the import's row for the rest of the transaction.
-std::optional<domain::ImportSummary> lock_import(Transaction& transaction, std::int64_t import_id);
 // The import of the same file in the same program that did not fail, other than `except_id`.
 std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::int64_t program_id,
                                                 const std::string& file_sha256,

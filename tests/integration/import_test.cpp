@@ -65,7 +65,9 @@ TEST_CASE("bank account numbers are stored sealed and open to the service key on
                  "postal_code,country,device_type,account_months,payment_method,routing_number,"
                  "account_number,account_type\n"
                  "A1,Ana,Lopez,,,1 Main St,,Austin,TX,73301,US,Indoor Cam,12,ach,011000015,"
-                 "123456789012,checking\n");
+                 "123456789012,checking\n"
+                 "A2,Ana,Lopez,,,2 Main St,,Austin,XX,73301,US,Indoor Cam,12,ach,011000015,"
+                 "987654321098,checking\n");
   const json result = import_file(database, program, path);
   CHECK(result["rows_new"] == 1);
   const std::string sealed = database.scalar("SELECT bank_account_sealed FROM claimants");
@@ -73,9 +75,13 @@ TEST_CASE("bank account numbers are stored sealed and open to the service key on
   CHECK(test_secrets().open_hex(sealed) == "123456789012");
   CHECK(test_secrets().open_hex(database.scalar("SELECT bank_routing_sealed FROM claimants")) ==
         "011000015");
-  CHECK(count(database,
-              "SELECT count(*) FROM claimants WHERE record_fingerprint LIKE '%1234%' "
-              "AND length(record_fingerprint) <> 32") == 0);
+  CHECK(count(database, "SELECT count(*) FROM claimants WHERE length(record_fingerprint) <> 32") ==
+        0);
+  // A rejected row's echo keeps only the last four digits of its account number.
+  CHECK(result["rows_rejected"] == 1);
+  const std::string echo = database.scalar("SELECT raw_record FROM import_rejections");
+  CHECK(echo.find("987654321098") == std::string::npos);
+  CHECK(echo.find("\"****1098\"") != std::string::npos);
 }
 
 TEST_CASE("a dirty sample list's counts match what the generator intended, reason by reason") {

@@ -220,7 +220,9 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
   auto last_recorded = std::chrono::steady_clock::now();
   options.progress = [&](const ImportProgress& progress) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_recorded < std::chrono::milliseconds(progress_interval_ms)) return;
+    const bool due = now - last_recorded >= std::chrono::milliseconds(progress_interval_ms);
+    // The moment every row is read is always recorded: the database work that follows is long.
+    if (!due && !progress.rows_staged) return;
     last_recorded = now;
     database.write([&](pg::Transaction& transaction) {
       pg::record_import_progress(transaction, import_id, progress.bytes_read, progress.rows_read);

@@ -32,6 +32,12 @@ const std::vector<Entry>& entries() {
        "ordenado por un tribunal. Los clientes elegibles se identificaron con los registros de la "
        "empresa, así que no hay que solicitar nada. Escriba el número de reclamo y el código "
        "postal del aviso que le enviamos."},
+      {"about_program",
+       "{program} is a refund program paid from a court-ordered settlement fund. Eligibility came "
+       "from the company's records: there is nothing to apply for and nothing to pay.",
+       "{program} es un programa de reembolsos pagados de un fondo de compensación ordenado por un "
+       "tribunal. La elegibilidad se basó en los registros de la empresa: no hay que solicitar ni "
+       "pagar nada."},
       {"programs_heading", "Refund programs on this site", "Programas de reembolso en este sitio"},
       {"safety_heading", "Protect yourself from scams", "Protéjase de las estafas"},
       {"safety_text",

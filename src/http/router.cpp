@@ -155,7 +155,18 @@ void Router::install_error_handler() {
     const std::string detail = response.status == 413 ? "the request body is larger than the limit"
                                : response.status == 404 ? "no such resource"
                                                         : "the request was refused";
-    send_problem(response, response.status, detail, request_id);
+    // People reach unknown pages from a browser: they get a page, API clients problem+json.
+    bool rendered = false;
+    if (error_page_ && !request.path.starts_with("/api/")) {
+      Exchange exchange(services_, request, response, request_id);
+      try {
+        error_page_(exchange, response.status, detail);
+        rendered = true;
+      } catch (const std::exception& error) {
+        std::cerr << "request_id=" << request_id << " error_page_failed=\"" << error.what() << "\"\n";
+      }
+    }
+    if (!rendered) send_problem(response, response.status, detail, request_id);
     response.set_header("X-Request-Id", request_id);
     apply_security_headers(response);
     services_.metrics.record_request(request.method, "(unmatched)", response.status, 0);

@@ -260,6 +260,11 @@ TEST_CASE("portal pages carry security headers, a stylesheet and a CSRF defence"
   CHECK(css->status == 200);
   CHECK(css->get_header_value("Content-Type") == "text/css; charset=utf-8");
   CHECK(client.Get("/static/layout.mustache")->status == 404);
+  const auto unknown = client.Get("/no-such-page", {{"Accept-Language", "es"}});
+  CHECK(unknown->status == 404);
+  CHECK(contains(unknown->get_header_value("Content-Type"), "text/html"));
+  CHECK(contains(unknown->body, "Esta página no existe."));
+  CHECK(client.Get("/api/v1/no-such-thing")->get_header_value("Content-Type") == "application/problem+json");
   // A form posted without the cookie, or with a token for another cookie, is refused.
   const auto forged = client.Post("/status", httplib::Params{{"claim", claimant.claim_number}, {"zip", claimant.zip5}, {"csrf", "x"}});
   CHECK(forged->status == 403);

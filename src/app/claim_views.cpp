@@ -31,6 +31,19 @@ nlohmann::json history_json(const domain::ClaimHistoryEntry& entry) {
           {"actor", entry.actor}};
 }
 
+// The new address or email only when revealed; otherwise whether there is one.
+nlohmann::json change_request_json(const ChangeRequestDetail& change) {
+  const domain::CustomerChangeRequest& request = change.request;
+  nlohmann::json object = {{"id", request.id},
+                           {"kind", request.kind},
+                           {"state", request.state},
+                           {"requested_at", domain::to_iso8601_utc(request.created_at_epoch_seconds)},
+                           {"has_details", !request.details_sealed.empty()},
+                           {"details", nullptr}};
+  if (!change.details_json.empty()) object["details"] = nlohmann::json::parse(change.details_json);
+  return object;
+}
+
 }  // namespace
 
 nlohmann::json claim_json(const domain::Claim& claim, bool revealed) {
@@ -62,6 +75,9 @@ nlohmann::json claim_detail_json(const ClaimDetail& detail) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& entry : detail.history) history.push_back(history_json(entry));
   object["history"] = history;
+  nlohmann::json changes = nlohmann::json::array();
+  for (const auto& change : detail.change_requests) changes.push_back(change_request_json(change));
+  object["change_requests"] = changes;
   return object;
 }
 

@@ -143,8 +143,8 @@ ClaimPage list_claims(pg::Database& database, const Actor& actor, const ClaimLis
   return page;
 }
 
-ClaimDetail show_claim(pg::Database& database, const Actor& actor, const std::string& claim_number,
-                       bool reveal) {
+ClaimDetail show_claim(pg::Database& database, const security::SecretBox& secrets,
+                       const Actor& actor, const std::string& claim_number, bool reveal) {
   require(actor, domain::Permission::read_program);
   if (reveal) require(actor, domain::Permission::reveal_personal_data);
   const std::string canonical = canonical_claim_number(claim_number);
@@ -152,8 +152,19 @@ ClaimDetail show_claim(pg::Database& database, const Actor& actor, const std::st
     const auto claim = pg::find_claim(transaction, canonical);
     if (!claim) throw NotFound("no claim " + canonical);
     if (reveal) audit_reveal(transaction, actor, *claim);
-    return ClaimDetail{*claim, pg::claim_history(transaction, claim->claimant_id), reveal};
+    ClaimDetail result{*claim, pg::claim_history(transaction, claim->claimant_id), {}, reveal};
+    for (auto& request : pg::list_change_requests(transaction, claim->claimant_id)) {
+      result.change_requests.push_back({std::move(request), ""});
+    }
+    return result;
   });
+  if (reveal) {
+    for (auto& change : detail.change_requests) {
+      if (!change.request.details_sealed.empty()) {
+        change.details_json = secrets.open_hex(change.request.details_sealed);
+      }
+    }
+  }
   return detail;
 }
 

@@ -40,7 +40,8 @@ nlohmann::json show(Context& context, Arguments& arguments) {
   const bool reveal = arguments.flag("reveal");
   const app::Actor actor = context.acting_user(arguments);
   arguments.finish();
-  return app::claim_detail_json(app::show_claim(context.database(), actor, claim_number, reveal));
+  return app::claim_detail_json(
+      app::show_claim(context.database(), context.secrets(), actor, claim_number, reveal));
 }
 
 nlohmann::json decide(Context& context, Arguments& arguments) {

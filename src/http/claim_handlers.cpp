@@ -36,8 +36,8 @@ void list(Exchange& exchange) {
 void show(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
   exchange.send_json(200, app::claim_detail_json(app::show_claim(
-                              exchange.services.database, actor, exchange.text_parameter(0),
-                              reveal_requested(exchange))));
+                              exchange.services.database, exchange.services.secrets, actor,
+                              exchange.text_parameter(0), reveal_requested(exchange))));
 }
 
 void decide(Exchange& exchange) {

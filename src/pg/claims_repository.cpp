@@ -158,4 +158,19 @@ std::vector<domain::ClaimHistoryEntry> claim_history(Transaction& transaction,
   return entries;
 }
 
+std::vector<domain::CustomerChangeRequest> list_change_requests(Transaction& transaction,
+                                                                std::int64_t claimant_id) {
+  std::vector<domain::CustomerChangeRequest> requests;
+  for (const auto& row : transaction.sql().exec_params(
+           "SELECT id, kind, state, extract(epoch FROM created_at)::bigint, "
+           "coalesce(details_sealed, '') FROM portal_change_requests WHERE claimant_id = $1 "
+           "ORDER BY id",
+           claimant_id)) {
+    requests.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                        row[2].as<std::string>(), row[3].as<std::int64_t>(),
+                        row[4].as<std::string>()});
+  }
+  return requests;
+}
+
 }  // namespace disburse::pg

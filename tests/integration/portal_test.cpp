@@ -327,6 +327,15 @@ TEST_CASE("a verified customer switches an expired PayPal payment to a check and
   REQUIRE(history.size() == 2);
   CHECK(history[0]["kind"] == "change_request");
   CHECK(history[0]["reason"] == "switch_to_check");
+  const json changes = json::parse(shown.out)["change_requests"];
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[1]["kind"] == "paypal_email");
+  CHECK(changes[1]["details"].is_null());
+  add_user(database, "alice", "admin");
+  const CommandResult revealed = run_disburse(
+      database, {"claims", "show", claimant.claim_number, "--reveal", "--as", "alice"}, password_of("alice") + "\n");
+  REQUIRE(revealed.exit_code == 0);
+  CHECK(json::parse(revealed.out)["change_requests"][1]["details"]["paypal_email"] == "new.address@example.org");
 }
 
 TEST_CASE("a payment already batched or on its way cannot be changed from the portal") {

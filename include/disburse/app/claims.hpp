@@ -11,6 +11,7 @@
 #include "disburse/domain/claim.hpp"
 #include "disburse/domain/program_state.hpp"
 #include "disburse/pg/database.hpp"
+#include "disburse/security/crypto.hpp"
 
 namespace disburse::app {
 
@@ -33,15 +34,22 @@ struct ClaimPage {
 // audit record per claimant shown, in the transaction that read them.
 ClaimPage list_claims(pg::Database& database, const Actor& actor, const ClaimListRequest& request);
 
+struct ChangeRequestDetail {
+  domain::CustomerChangeRequest request;
+  std::string details_json;  // The opened details when revealed, else empty.
+};
+
 struct ClaimDetail {
   domain::Claim claim;
   std::vector<domain::ClaimHistoryEntry> history;
+  std::vector<ChangeRequestDetail> change_requests;
   bool revealed = false;
 };
 
 // Throws NotFound; InvalidInput with the portal's typo message for a mistyped claim number.
-ClaimDetail show_claim(pg::Database& database, const Actor& actor, const std::string& claim_number,
-                       bool reveal);
+// Revealing also opens the sealed details of the claimant's change requests.
+ClaimDetail show_claim(pg::Database& database, const security::SecretBox& secrets,
+                       const Actor& actor, const std::string& claim_number, bool reveal);
 
 struct DecisionResult {
   domain::Claim claim;

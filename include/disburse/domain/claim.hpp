@@ -48,4 +48,13 @@ struct ClaimHistoryEntry {
   std::string actor;
 };
 
+// What a verified customer asked for on the portal, for an administrator to apply.
+struct CustomerChangeRequest {
+  std::int64_t id = 0;
+  std::string kind;   // switch_to_check | mailing_address | paypal_email
+  std::string state;  // pending | applied | rejected
+  std::int64_t created_at_epoch_seconds = 0;
+  std::string details_sealed;  // The new address or email, sealed; empty for a check.
+};
+
 }  // namespace disburse::domain

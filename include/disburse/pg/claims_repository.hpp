@@ -48,4 +48,8 @@ std::vector<domain::Claim> lock_claims_past_cure_deadline(Transaction& transacti
 std::vector<domain::ClaimHistoryEntry> claim_history(Transaction& transaction,
                                                      std::int64_t claimant_id);
 
+// The portal change requests of one claimant, oldest first.
+std::vector<domain::CustomerChangeRequest> list_change_requests(Transaction& transaction,
+                                                                std::int64_t claimant_id);
+
 }  // namespace disburse::pg

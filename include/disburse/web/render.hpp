@@ -5,6 +5,7 @@
 // which includes the page's own template as the partial "content".
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 

@@ -61,6 +61,17 @@ int Exchange::page_limit(int default_limit) const {
   return limit;
 }
 
+std::int64_t Exchange::id_query(const std::string& name) const {
+  const auto text = query(name);
+  if (!text) return 0;
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), id);
+  if (error != std::errc() || end != text->data() + text->size() || id <= 0) {
+    throw InvalidInput(name + " must be a positive whole number");
+  }
+  return id;
+}
+
 nlohmann::json Exchange::json_body() const {
   if (static_cast<long long>(request.body.size()) > services.config.limits.max_json_bytes) {
     throw InvalidInput("the JSON body is larger than the limit");

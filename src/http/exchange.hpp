@@ -42,6 +42,8 @@ class Exchange {
   std::string text_parameter(std::size_t index) const;
   std::optional<std::string> query(const std::string& name) const;
   int page_limit(int default_limit) const;
+  // A positive id from the query string, or 0 when absent; InvalidInput when malformed.
+  std::int64_t id_query(const std::string& name) const;
 
   // The request body as a JSON object, within the configured size limit.
   nlohmann::json json_body() const;

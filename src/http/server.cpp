@@ -33,6 +33,8 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   Router& router = state_->router;
   add_operational_routes(router);
   add_program_routes(router);
+  add_audit_routes(router);
+  add_user_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();
 }

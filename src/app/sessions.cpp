@@ -6,12 +6,47 @@
 #include "disburse/domain/errors.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/sessions_repository.hpp"
+#include "disburse/pg/throttle_repository.hpp"
 
 namespace disburse::app {
 
-SignedIn sign_in(pg::Database& database, const std::string& username,
-                 const std::string& password) {
-  Actor actor = authenticate(database, username, password, "console");
+namespace {
+
+// Keyed hashes, so that the counters name neither user names nor addresses in plain text.
+std::vector<std::string> sign_in_buckets(const security::SecretBox& secrets,
+                                         const std::string& username,
+                                         const std::string& client_address) {
+  const std::string key = secrets.derive_key("sign-in throttle");
+  return {security::keyed_hash_hex(key, "user:" + username),
+          security::keyed_hash_hex(key, "address:" + client_address)};
+}
+
+Actor authenticate_throttled(pg::Database& database, const std::vector<std::string>& buckets,
+                             const std::string& username, const std::string& password) {
+  const pg::RateLimitSettings limits{sign_in_failures_allowed, sign_in_window_seconds};
+  const auto retry_after = database.read([&](pg::Transaction& transaction) {
+    return pg::throttle_retry_after(transaction, buckets, limits);
+  });
+  if (retry_after) {
+    throw RateLimited("too many failed sign-ins; try again later", *retry_after);
+  }
+  try {
+    return authenticate(database, username, password, "console");
+  } catch (const Unauthenticated&) {
+    database.write([&](pg::Transaction& transaction) {
+      pg::record_lookup_failure(transaction, buckets, limits);
+    });
+    throw;
+  }
+}
+
+}  // namespace
+
+SignedIn sign_in(pg::Database& database, const security::SecretBox& secrets,
+                 const std::string& username, const std::string& password,
+                 const std::string& client_address) {
+  const auto buckets = sign_in_buckets(secrets, username, client_address);
+  Actor actor = authenticate_throttled(database, buckets, username, password);
   SignedIn signed_in{actor, security::random_token(32)};
   const std::string digest = security::sha256_hex(signed_in.session_id);
   database.write([&](pg::Transaction& transaction) {

@@ -104,6 +104,34 @@ app::Actor Exchange::api_actor(domain::Permission permission) const {
   return actor;
 }
 
+std::optional<std::string> Exchange::cookie(const std::string& name) const {
+  const std::string header = request.get_header_value("Cookie");
+  std::size_t start = 0;
+  while (start < header.size()) {
+    const std::size_t end = std::min(header.find(';', start), header.size());
+    std::string_view pair = std::string_view(header).substr(start, end - start);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.starts_with(name + "=")) return std::string(pair.substr(name.size() + 1));
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+void Exchange::set_cookie(const std::string& name, const std::string& value,
+                          const std::string& attributes) {
+  const std::string secure = services.config.cookie_secure ? "; Secure" : "";
+  response.headers.emplace("Set-Cookie", name + "=" + value + "; Path=/" + attributes + secure);
+}
+
+void Exchange::redirect(const std::string& location) {
+  response.status = 303;
+  response.set_header("Location", location);
+}
+
+void Exchange::send_html(int status, std::string body) {
+  send_text(status, "text/html; charset=utf-8", std::move(body));
+}
+
 void Exchange::send_json(int status, const nlohmann::json& body) {
   send_text(status, "application/json", body.dump());
 }

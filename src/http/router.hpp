@@ -57,6 +57,7 @@ void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
 void add_audit_routes(Router& router);
 void add_user_routes(Router& router);
+void add_console_routes(Router& router);
 void add_claim_routes(Router& router);
 void add_portal_routes(Router& router);
 

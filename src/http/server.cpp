@@ -35,6 +35,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_program_routes(router);
   add_audit_routes(router);
   add_user_routes(router);
+  add_console_routes(router);
   add_claim_routes(router);
   add_portal_routes(router);
   router.add_method_not_allowed_routes();

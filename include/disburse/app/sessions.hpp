@@ -18,9 +18,16 @@ struct SignedIn {
   std::string session_id;  // The cookie value; never stored or logged.
 };
 
+// Sign-in failures allowed per user name and per client address in each window, across all
+// servers, before sign-in is refused with RateLimited until the window ends.
+inline constexpr int sign_in_failures_allowed = 5;
+inline constexpr int sign_in_window_seconds = 15 * 60;
+
 // Checks the password (Unauthenticated on any failure, one message for all), opens a session
-// and audits the sign-in.
-SignedIn sign_in(pg::Database& database, const std::string& username, const std::string& password);
+// and audits the sign-in. Throttled per user name and per client address.
+SignedIn sign_in(pg::Database& database, const security::SecretBox& secrets,
+                 const std::string& username, const std::string& password,
+                 const std::string& client_address);
 
 // The session's actor, or Unauthenticated when it is unknown, ended or timed out.
 Actor resume_session(pg::Database& database, const std::string& session_id);

@@ -60,5 +60,6 @@ void add_user_routes(Router& router);
 void add_console_routes(Router& router);
 void add_claim_routes(Router& router);
 void add_portal_routes(Router& router);
+void add_allocation_routes(Router& router);
 
 }  // namespace disburse::http

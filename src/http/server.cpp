@@ -38,6 +38,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_console_routes(router);
   add_claim_routes(router);
   add_portal_routes(router);
+  add_allocation_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();
 }

@@ -246,7 +246,7 @@ DatabaseClock database_clock(Transaction& transaction) {
 
 AchDay lock_ach_day(Transaction& transaction, std::chrono::year_month_day date_utc) {
   auto& sql = transaction.sql();
-  sql.exec0("SELECT pg_advisory_xact_lock(hashtext('disburse ach file day'))");
+  sql.exec1("SELECT pg_advisory_xact_lock(hashtext('disburse ach file day'))");
   const std::string date = std::to_string(static_cast<int>(date_utc.year())) + "-" +
                            std::to_string(static_cast<unsigned>(date_utc.month())) + "-" +
                            std::to_string(static_cast<unsigned>(date_utc.day()));

@@ -247,7 +247,8 @@ void write_batch(std::ostream& output, Record& record, const FileSettings& setti
         static_cast<std::uint64_t>(settings.first_trace_sequence) + summary.traces.size();
     const std::string& written = entry_detail_record(record, entry, sequence, settings);
     write_record(output, written);
-    summary.traces.push_back({entry.reference, written.substr(79, 15)});
+    // The trace number closes the entry record.
+    summary.traces.push_back({entry.reference, written.substr(record_length - 15)});
     std::uint64_t receiving_dfi = 0;
     const bool parsed =
         detail::parse_digits(std::string_view(entry.routing_number).substr(0, 8), receiving_dfi);

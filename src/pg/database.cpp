@@ -14,8 +14,10 @@ struct PooledConnection {
 
 namespace {
 
-// PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout.
+// PostgreSQL's SQLSTATEs for a statement cancelled by statement_timeout, and for a lock not
+// obtained within lock_timeout: both mean "busy, try again", never "your request was wrong".
 constexpr const char* query_canceled_state = "57014";
+constexpr const char* lock_not_available_state = "55P03";
 
 template <pqxx::isolation_level level, pqxx::readwrite_policy policy>
 void run_in(pqxx::connection_base& connection, const std::function<void(Transaction&)>& work) {
@@ -140,7 +142,7 @@ void Database::run(const std::function<void(Transaction&)>& work, Isolation isol
       // The transaction never committed, so running it again on a fresh connection is safe.
       if (attempt >= 2) throw Unavailable("the database connection was lost");
     } catch (const pqxx::sql_error& error) {
-      if (error.sqlstate() == query_canceled_state) {
+      if (error.sqlstate() == query_canceled_state || error.sqlstate() == lock_not_available_state) {
         throw Unavailable("the database did not answer within the statement timeout");
       }
       throw;

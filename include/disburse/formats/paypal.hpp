@@ -115,9 +115,10 @@ std::vector<FilePart> plan_parts(std::span<const PayoutItem> items,
                                  std::string_view batch_sender_id,
                                  std::size_t max_items_per_file = api_max_items_per_file);
 
-// Writes one payouts file holding `part`'s items in `layout`. Validates the items first and
-// throws InvalidInput, writing nothing, if any is invalid or the part exceeds the layout's
-// limit.
+// Writes one payouts file holding `part`'s items in `layout`. Validates the part's items first
+// and throws InvalidInput, writing nothing, if any is invalid or the part exceeds the layout's
+// limit. Each file checks only its own items, so call validate_items on the whole batch before
+// producing its parts: duplicates and currencies across parts are caught only there.
 void write_payouts_file(std::ostream& output, std::span<const PayoutItem> items,
                         const FilePart& part, FileLayout layout = FileLayout::api_csv);
 

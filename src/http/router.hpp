@@ -46,5 +46,6 @@ void apply_security_headers(httplib::Response& response);
 void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
 void add_batch_routes(Router& router);
+void add_allocation_routes(Router& router);
 
 }  // namespace disburse::http

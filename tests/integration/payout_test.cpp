@@ -16,7 +16,9 @@
 #include <sstream>
 #include <thread>
 
+#include "claimant_fixture.hpp"
 #include "disburse/formats/nacha.hpp"
+#include "disburse/security/crypto.hpp"
 #include "payout_fixture.hpp"
 
 using namespace disburse;
@@ -498,4 +500,52 @@ TEST_CASE("disburse check names a break when the payments and the ledger disagre
     named = named || item["code"] == "payment_states_disagree_with_ledger";
   }
   CHECK(named);
+}
+
+TEST_CASE("a real allocation run's payments are batched and filed for every rail with green books") {
+  TestDatabase database;
+  add_finance_team(database);
+  const CommandResult created =
+      run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "10000.00",
+                              "--reserve", "500.00", "--min-payment", "10.00"});
+  REQUIRE(created.exit_code == 0);
+  const std::int64_t program_id = json::parse(created.out)["id"];
+  insert_claimants(database, program_id, 300, 7);
+  // The claimant fixture has no contact data: give every claimant what its rail needs.
+  security::initialize();
+  const security::SecretBox box(security::load_secret_key(test_secret_key_file(), false));
+  database.execute("UPDATE claimants SET first_name = 'Pat', last_name = 'Lee', email = 'p' || id || "
+                   "'@example.com', address1 = id || ' Oak Ave', city = 'Austin', state = 'TX', "
+                   "postal_code = '78701', bank_account_type = 'checking', bank_routing_sealed = '" +
+                   box.seal_hex(fixture_routing_number()) + "', bank_account_sealed = '" +
+                   box.seal_hex(fixture_account_number(7)) + "'");
+  const CommandResult run = as_user(database, "maker", {"allocate", "--program", std::to_string(program_id)});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const std::string run_id = std::to_string(json::parse(run.out)["run_id"].get<std::int64_t>());
+  const CommandResult approved = as_user(database, "checker", {"allocation", "approve", run_id});
+  REQUIRE_MESSAGE(approved.exit_code == 0, approved.err);
+  check_books_green(database, program_id);
+  const std::string dir = scratch_path("real-run");
+  for (const char* method : {"paypal", "check", "ach"}) {
+    CAPTURE(method);
+    const std::string allocated =
+        count_where(database, "state = 'allocated' AND method = '" + std::string(method) + "'");
+    REQUIRE(allocated != "0");
+    const json batch = create_batch(database, program_id, method);
+    CHECK(std::to_string(batch["items"].get<std::int64_t>()) == allocated);
+    check_books_green(database, program_id);
+    approve(database, batch["batch_id"]);
+    const json files = produce_files(database, batch["batch_id"], dir);
+    CHECK(files["produced"] == true);
+    check_books_green(database, program_id);
+  }
+  CHECK(count_where(database, "program_id = " + std::to_string(program_id) + " AND state <> 'submitted'") == "0");
+  // Everything allocated is now in flight, and the roll-forward still ties to the fund.
+  const json books = json::parse(run_disburse(database, {"check", "--program", std::to_string(program_id)}).out);
+  CHECK(books["rollforward"]["ties"] == true);
+  for (const auto& row : books["rollforward"]["rows"]) {
+    if (row["key"] == "allocated_unsent") CHECK(row["amount_cents"] == 0);
+    if (row["key"] == "in_flight") CHECK(row["amount_cents"] == 950000);
+  }
+  std::filesystem::remove_all(dir);
 }

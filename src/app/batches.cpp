@@ -2,18 +2,13 @@
 
 #include <charconv>
 
-#include "disburse/app/provider_files.hpp"
 #include "disburse/app/views.hpp"
 #include "disburse/domain/assert.hpp"
-#include "disburse/domain/business_day.hpp"
 #include "disburse/domain/errors.hpp"
-#include "disburse/domain/ledger.hpp"
 #include "disburse/domain/payment_state.hpp"
 #include "disburse/domain/program_state.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/batches_repository.hpp"
-#include "disburse/pg/ledger_repository.hpp"
-#include "disburse/pg/programs_repository.hpp"
 
 namespace disburse::app {
 

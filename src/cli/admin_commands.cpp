@@ -10,7 +10,10 @@
 
 #include "command.hpp"
 #include "disburse/domain/errors.hpp"
+#include "disburse/app/portal.hpp"
 #include "disburse/http/server.hpp"
+#include "disburse/jobs/import_jobs.hpp"
+#include "disburse/jobs/claim_jobs.hpp"
 #include "disburse/jobs/job_runner.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/migrations.hpp"
@@ -68,6 +71,8 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   const security::SecretBox secrets(security::load_secret_key(config.secret_key_file, false));
   http::HttpServer server(config, database, secrets);
   jobs::JobRunner runner(database, config.jobs, worker_id());
+  jobs::add_import_jobs(runner, database, secrets);
+  jobs::add_claim_jobs(runner, database, app::load_rate_limit_settings(app::process_environment));
   const int port = server.bind();
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);

@@ -26,9 +26,11 @@ std::vector<Command> all_commands() {
   std::vector<Command> commands;
   add_admin_commands(commands);
   add_allocation_commands(commands);
+  add_claim_commands(commands);
   add_program_commands(commands);
   add_user_commands(commands);
   add_batch_commands(commands);
+  add_import_commands(commands);
   return commands;
 }
 

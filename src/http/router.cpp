@@ -26,34 +26,40 @@ void log_request(const std::string& request_id, const std::string& method,
   std::cerr << line;
 }
 
-// Maps an operational failure to its status, once, for every handler.
-void send_failure(httplib::Response& response, const std::string& request_id) {
+// An operational failure mapped to its status, once, for every handler; the caller writes it
+// as problem+json or, on browser routes, as an HTML page.
+struct Failure {
+  int status = 500;
+  std::string detail;
+};
+
+Failure classify_failure(httplib::Response& response, const std::string& request_id) {
   try {
     throw;
   } catch (const InvalidInput& error) {
-    send_problem(response, 400, error.what(), request_id);
+    return {400, error.what()};
   } catch (const nlohmann::json::exception& error) {
-    send_problem(response, 400, std::string("malformed JSON: ") + error.what(), request_id);
+    return {400, std::string("malformed JSON: ") + error.what()};
   } catch (const Unauthenticated& error) {
     response.set_header("WWW-Authenticate", "Bearer");
-    send_problem(response, 401, error.what(), request_id);
+    return {401, error.what()};
   } catch (const Forbidden& error) {
-    send_problem(response, 403, error.what(), request_id);
+    return {403, error.what()};
   } catch (const NotFound& error) {
-    send_problem(response, 404, error.what(), request_id);
+    return {404, error.what()};
   } catch (const Conflict& error) {
-    send_problem(response, 409, error.what(), request_id);
+    return {409, error.what()};
   } catch (const Unprocessable& error) {
-    send_problem(response, 422, error.what(), request_id);
+    return {422, error.what()};
   } catch (const RateLimited& error) {
     response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
-    send_problem(response, 429, error.what(), request_id);
+    return {429, error.what()};
   } catch (const Unavailable& error) {
     response.set_header("Retry-After", "5");
-    send_problem(response, 503, error.what(), request_id);
+    return {503, error.what()};
   } catch (const std::exception& error) {
     std::cerr << "request_id=" << request_id << " internal_error=\"" << error.what() << "\"\n";
-    send_problem(response, 500, "internal error; quote the request id to support", request_id);
+    return {500, "internal error; quote the request id to support"};
   }
 }
 
@@ -70,36 +76,71 @@ void apply_security_headers(httplib::Response& response) {
   if (!response.has_header("Cache-Control")) response.set_header("Cache-Control", "no-store");
 }
 
-void Router::get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
-void Router::post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+void Router::get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler), Kind::json); }
+void Router::post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler), Kind::json); }
+void Router::page_get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler), Kind::html); }
+void Router::page_post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler), Kind::html); }
 
-void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
+void Router::set_error_page(ErrorPage error_page) { error_page_ = std::move(error_page); }
+
+void Router::send_failure(Exchange& exchange, Kind kind) {
+  const Failure failure = classify_failure(exchange.response, exchange.request_id);
+  if (kind == Kind::html && error_page_) {
+    try {
+      error_page_(exchange, failure.status, failure.detail);
+      return;
+    } catch (const std::exception& error) {
+      std::cerr << "request_id=" << exchange.request_id << " error_page_failed=\"" << error.what() << "\"\n";
+    }
+  }
+  send_problem(exchange.response, failure.status, failure.detail, exchange.request_id);
+}
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler, Kind kind) {
   routes_.push_back({method, pattern});
   methods_by_pattern_[pattern].insert(method);
   const std::string regex = pattern_to_regex(pattern);
-  auto wrapped = wrap(method, pattern, std::move(handler));
+  auto wrapped = wrap(method, pattern, std::move(handler), kind);
   if (method == "GET") server_.Get(regex, wrapped);
   if (method == "POST") server_.Post(regex, wrapped);
 }
 
 httplib::Server::Handler Router::wrap(const std::string& method, const std::string& pattern,
-                                      Handler handler) {
-  return [this, method, pattern, handler](const httplib::Request& request, httplib::Response& response) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string request_id = new_request_id();
-    Exchange exchange(services_, request, response, request_id);
-    try {
-      handler(exchange);
-    } catch (...) {
-      send_failure(response, request_id);
-    }
-    response.set_header("X-Request-Id", request_id);
-    apply_security_headers(response);
-    const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 std::chrono::steady_clock::now() - started).count();
-    services_.metrics.record_request(method, pattern, response.status, duration_us);
-    log_request(request_id, method, pattern, response.status, duration_us);
+                                      Handler handler, Kind kind) {
+  return [this, method, pattern, handler, kind](const httplib::Request& request,
+                                                httplib::Response& response) {
+    run(method, pattern, request, response, handler, kind);
   };
+}
+
+void Router::post_streaming(const std::string& pattern, StreamingHandler handler) {
+  routes_.push_back({"POST", pattern});
+  methods_by_pattern_[pattern].insert("POST");
+  server_.Post(pattern_to_regex(pattern),
+               [this, pattern, handler](const httplib::Request& request, httplib::Response& response,
+                                        const httplib::ContentReader& reader) {
+                 run("POST", pattern, request, response,
+                     [&](Exchange& exchange) { handler(exchange, reader); }, Kind::json);
+               });
+}
+
+void Router::run(const std::string& method, const std::string& pattern,
+                 const httplib::Request& request, httplib::Response& response,
+                 const Handler& handler, Kind kind) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = new_request_id();
+  Exchange exchange(services_, request, response, request_id);
+  try {
+    handler(exchange);
+  } catch (...) {
+    send_failure(exchange, kind);
+  }
+  response.set_header("X-Request-Id", request_id);
+  apply_security_headers(response);
+  const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - started).count();
+  services_.metrics.record_request(method, pattern, response.status, duration_us);
+  log_request(request_id, method, pattern, response.status, duration_us);
 }
 
 void Router::add_method_not_allowed_routes() {
@@ -113,7 +154,7 @@ void Router::add_method_not_allowed_routes() {
         exchange.response.set_header("Allow", allow);
         send_problem(exchange.response, 405, method + " is not allowed here; use " + allow,
                      exchange.request_id);
-      });
+      }, Kind::json);
       if (method == "GET") server_.Get(regex, refuse);
       if (method == "POST") server_.Post(regex, refuse);
       if (method == "PUT") server_.Put(regex, refuse);
@@ -132,7 +173,18 @@ void Router::install_error_handler() {
     const std::string detail = response.status == 413 ? "the request body is larger than the limit"
                                : response.status == 404 ? "no such resource"
                                                         : "the request was refused";
-    send_problem(response, response.status, detail, request_id);
+    // People reach unknown pages from a browser: they get a page, API clients problem+json.
+    bool rendered = false;
+    if (error_page_ && !request.path.starts_with("/api/")) {
+      Exchange exchange(services_, request, response, request_id);
+      try {
+        error_page_(exchange, response.status, detail);
+        rendered = true;
+      } catch (const std::exception& error) {
+        std::cerr << "request_id=" << request_id << " error_page_failed=\"" << error.what() << "\"\n";
+      }
+    }
+    if (!rendered) send_problem(response, response.status, detail, request_id);
     response.set_header("X-Request-Id", request_id);
     apply_security_headers(response);
     services_.metrics.record_request(request.method, "(unmatched)", response.status, 0);

@@ -91,6 +91,11 @@ void revoke_token(pg::Database& database, const Actor& actor, std::int64_t token
   });
 }
 
+std::vector<pg::TokenRecord> list_tokens(pg::Database& database, const Actor& actor) {
+  return database.read(
+      [&](pg::Transaction& transaction) { return pg::list_tokens(transaction, actor.user_id); });
+}
+
 Actor authenticate_token(pg::Database& database, const std::string& token) {
   const std::string digest = security::sha256_hex(token);
   const auto user = database.write(

@@ -32,4 +32,22 @@ nlohmann::json user_json(const pg::UserRecord& user) {
           {"created_at", user.created_at}};
 }
 
+nlohmann::json token_json(const pg::TokenRecord& token) {
+  return {{"id", token.id},           {"name", token.name},
+          {"created_at", token.created_at}, {"last_used_at", token.last_used_at},
+          {"revoked", token.revoked}};
+}
+
+nlohmann::json audit_record_json(const domain::AuditRecord& record) {
+  nlohmann::json object = {{"id", record.id},
+                           {"occurred_at_us", record.occurred_at_us},
+                           {"actor", record.actor},
+                           {"action", record.action},
+                           {"subject_type", record.subject_type},
+                           {"subject_id", record.subject_id},
+                           {"details", nlohmann::json::parse(record.details, nullptr, false)}};
+  if (record.program_id != 0) object["program_id"] = record.program_id;
+  return object;
+}
+
 }  // namespace disburse::app

@@ -61,6 +61,17 @@ int Exchange::page_limit(int default_limit) const {
   return limit;
 }
 
+std::int64_t Exchange::id_query(const std::string& name) const {
+  const auto text = query(name);
+  if (!text) return 0;
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), id);
+  if (error != std::errc() || end != text->data() + text->size() || id <= 0) {
+    throw InvalidInput(name + " must be a positive whole number");
+  }
+  return id;
+}
+
 nlohmann::json Exchange::json_body() const {
   if (static_cast<long long>(request.body.size()) > services.config.limits.max_json_bytes) {
     throw InvalidInput("the JSON body is larger than the limit");
@@ -91,6 +102,34 @@ app::Actor Exchange::api_actor(domain::Permission permission) const {
       app::authenticate_token(services.database, authorization.substr(prefix.size()));
   app::require(actor, permission);
   return actor;
+}
+
+std::optional<std::string> Exchange::cookie(const std::string& name) const {
+  const std::string header = request.get_header_value("Cookie");
+  std::size_t start = 0;
+  while (start < header.size()) {
+    const std::size_t end = std::min(header.find(';', start), header.size());
+    std::string_view pair = std::string_view(header).substr(start, end - start);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.starts_with(name + "=")) return std::string(pair.substr(name.size() + 1));
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+void Exchange::set_cookie(const std::string& name, const std::string& value,
+                          const std::string& attributes) {
+  const std::string secure = services.config.cookie_secure ? "; Secure" : "";
+  response.headers.emplace("Set-Cookie", name + "=" + value + "; Path=/" + attributes + secure);
+}
+
+void Exchange::redirect(const std::string& location) {
+  response.status = 303;
+  response.set_header("Location", location);
+}
+
+void Exchange::send_html(int status, std::string body) {
+  send_text(status, "text/html; charset=utf-8", std::move(body));
 }
 
 void Exchange::send_json(int status, const nlohmann::json& body) {

@@ -42,12 +42,23 @@ class Exchange {
   std::string text_parameter(std::size_t index) const;
   std::optional<std::string> query(const std::string& name) const;
   int page_limit(int default_limit) const;
+  // A positive id from the query string, or 0 when absent; InvalidInput when malformed.
+  std::int64_t id_query(const std::string& name) const;
 
   // The request body as a JSON object, within the configured size limit.
   nlohmann::json json_body() const;
 
   // The caller's bearer token's user, or Unauthenticated; then the permission, or Forbidden.
   app::Actor api_actor(domain::Permission permission) const;
+
+  // A cookie sent with the request.
+  std::optional<std::string> cookie(const std::string& name) const;
+  // Adds a Set-Cookie header (several may be set); `Secure` is added when configured for TLS.
+  void set_cookie(const std::string& name, const std::string& value, const std::string& attributes);
+  // The client's address, for throttling only (never logged).
+  std::string client_address() const { return request.remote_addr; }
+  void redirect(const std::string& location);
+  void send_html(int status, std::string body);
 
   void send_json(int status, const nlohmann::json& body);
   void send_text(int status, const std::string& content_type, std::string body);

@@ -16,35 +16,16 @@ namespace {
 constexpr const char* csrf_cookie_name = "portal_csrf";
 constexpr const char* language_cookie_name = "lang";
 
-std::optional<std::string> cookie_value(const Exchange& exchange, const std::string& name) {
-  const std::string header = exchange.request.get_header_value("Cookie");
-  std::size_t start = 0;
-  while (start < header.size()) {
-    const std::size_t end = std::min(header.find(';', start), header.size());
-    std::string_view pair = std::string_view(header).substr(start, end - start);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.starts_with(name + "=")) return std::string(pair.substr(name.size() + 1));
-    start = end + 1;
-  }
-  return std::nullopt;
-}
-
-void set_cookie(Exchange& exchange, const std::string& name, const std::string& value,
-                const std::string& attributes) {
-  const std::string secure = exchange.services.config.cookie_secure ? "; Secure" : "";
-  exchange.response.set_header("Set-Cookie", name + "=" + value + "; Path=/" + attributes + secure);
-}
-
 web::Language request_language(Exchange& exchange) {
   const auto chosen = exchange.query("lang");
-  const auto cookie = cookie_value(exchange, language_cookie_name);
+  const auto cookie = exchange.cookie(language_cookie_name);
   const web::Language language =
       web::choose_language(chosen ? std::optional<std::string_view>(*chosen) : std::nullopt,
                            cookie ? std::optional<std::string_view>(*cookie) : std::nullopt,
                            exchange.request.get_header_value("Accept-Language"));
   // A link or button choice is remembered for the next visit.
   if (chosen && web::parse_language_code(*chosen) && chosen != cookie) {
-    set_cookie(exchange, language_cookie_name, std::string(web::language_code(language)),
+    exchange.set_cookie(language_cookie_name, std::string(web::language_code(language)),
                "; Max-Age=31536000; SameSite=Lax");
   }
   return language;
@@ -63,16 +44,16 @@ std::string csrf_token_of(const Exchange& exchange, const std::string& cookie) {
 // A signed double-submit cookie: the form carries a MAC of the cookie's random value, which a
 // page on another site can neither read nor compute. The portal has no sessions to tie it to.
 std::string issue_csrf_token(Exchange& exchange) {
-  std::optional<std::string> cookie = cookie_value(exchange, csrf_cookie_name);
+  std::optional<std::string> cookie = exchange.cookie(csrf_cookie_name);
   if (!cookie || !is_token_text(*cookie)) {
     cookie = security::random_token();
-    set_cookie(exchange, csrf_cookie_name, *cookie, "; HttpOnly; SameSite=Strict");
+    exchange.set_cookie(csrf_cookie_name, *cookie, "; HttpOnly; SameSite=Strict");
   }
   return csrf_token_of(exchange, *cookie);
 }
 
 void verify_csrf_token(Exchange& exchange, web::Language language) {
-  const auto cookie = cookie_value(exchange, csrf_cookie_name);
+  const auto cookie = exchange.cookie(csrf_cookie_name);
   const std::string sent = exchange.query("csrf").value_or("");
   const bool valid = cookie && is_token_text(*cookie) &&
                      security::sha256_hex(sent) == security::sha256_hex(csrf_token_of(exchange, *cookie));

@@ -66,5 +66,8 @@ void add_allocation_routes(Router& router);
 void add_import_routes(Router& router);
 void add_claim_routes(Router& router);
 void add_portal_routes(Router& router);
+void add_audit_routes(Router& router);
+void add_user_routes(Router& router);
+void add_console_routes(Router& router);
 
 }  // namespace disburse::http

@@ -38,6 +38,9 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_import_routes(router);
   add_claim_routes(router);
   add_portal_routes(router);
+  add_audit_routes(router);
+  add_user_routes(router);
+  add_console_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();
 }

@@ -79,8 +79,13 @@ std::string render_template(std::string_view name, const nlohmann::json& view) {
 }
 
 std::string render_page(std::string_view name, const nlohmann::json& view) {
+  return render_page_in("layout", name, view);
+}
+
+std::string render_page_in(std::string_view layout, std::string_view name,
+                           const nlohmann::json& view) {
   install_escape();
-  return mstch::render(template_source("layout"), to_node(view),
+  return mstch::render(template_source(layout), to_node(view),
                        {{"content", template_source(name)}});
 }
 

@@ -28,6 +28,8 @@ struct CreatedToken {
 };
 CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name);
 void revoke_token(pg::Database& database, const Actor& actor, std::int64_t token_id);
+// The acting user's own tokens (never the secrets, which are not stored).
+std::vector<pg::TokenRecord> list_tokens(pg::Database& database, const Actor& actor);
 // The bearer token's user, or Unauthenticated.
 Actor authenticate_token(pg::Database& database, const std::string& token);
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "disburse/domain/audit.hpp"
 #include "disburse/domain/money.hpp"
 #include "disburse/domain/program.hpp"
 #include "disburse/pg/users_repository.hpp"
@@ -15,5 +16,7 @@ void put_money(nlohmann::json& object, const std::string& name, domain::Money am
 
 nlohmann::json program_json(const domain::Program& program);
 nlohmann::json user_json(const pg::UserRecord& user);
+nlohmann::json token_json(const pg::TokenRecord& token);
+nlohmann::json audit_record_json(const domain::AuditRecord& record);
 
 }  // namespace disburse::app

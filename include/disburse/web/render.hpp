@@ -21,6 +21,10 @@ std::string render_template(std::string_view name, const nlohmann::json& view);
 // Renders templates/<name>.mustache inside the shared layout.
 std::string render_page(std::string_view name, const nlohmann::json& view);
 
+// Renders templates/<name>.mustache inside templates/<layout>.mustache (the console has its own).
+std::string render_page_in(std::string_view layout, std::string_view name,
+                           const nlohmann::json& view);
+
 // An embedded static asset (templates/<name>, for example "portal.css"), or none.
 std::optional<std::string_view> find_static_asset(std::string_view name);
 

@@ -72,6 +72,7 @@ struct Command {
 void add_program_commands(std::vector<Command>& commands);
 void add_user_commands(std::vector<Command>& commands);
 void add_admin_commands(std::vector<Command>& commands);
+void add_batch_commands(std::vector<Command>& commands);
 void add_allocation_commands(std::vector<Command>& commands);
 void add_import_commands(std::vector<Command>& commands);
 void add_claim_commands(std::vector<Command>& commands);

@@ -61,6 +61,7 @@ void apply_security_headers(httplib::Response& response);
 // The route files; each registers its resource's routes.
 void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
+void add_batch_routes(Router& router);
 void add_allocation_routes(Router& router);
 void add_import_routes(Router& router);
 void add_claim_routes(Router& router);

@@ -33,6 +33,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   Router& router = state_->router;
   add_operational_routes(router);
   add_program_routes(router);
+  add_batch_routes(router);
   add_allocation_routes(router);
   add_import_routes(router);
   add_claim_routes(router);

@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/http/server.hpp"
+#include "disburse/jobs/import_jobs.hpp"
 #include "disburse/jobs/job_runner.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/migrations.hpp"
@@ -68,6 +69,7 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   const security::SecretBox secrets(security::load_secret_key(config.secret_key_file, false));
   http::HttpServer server(config, database, secrets);
   jobs::JobRunner runner(database, config.jobs, worker_id());
+  jobs::add_import_jobs(runner, database, secrets);
   const int port = server.bind();
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);

@@ -27,6 +27,7 @@ std::vector<Command> all_commands() {
   add_admin_commands(commands);
   add_program_commands(commands);
   add_user_commands(commands);
+  add_import_commands(commands);
   return commands;
 }
 

@@ -72,5 +72,6 @@ struct Command {
 void add_program_commands(std::vector<Command>& commands);
 void add_user_commands(std::vector<Command>& commands);
 void add_admin_commands(std::vector<Command>& commands);
+void add_import_commands(std::vector<Command>& commands);
 
 }  // namespace disburse::cli

@@ -85,21 +85,38 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
 httplib::Server::Handler Router::wrap(const std::string& method, const std::string& pattern,
                                       Handler handler) {
   return [this, method, pattern, handler](const httplib::Request& request, httplib::Response& response) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string request_id = new_request_id();
-    Exchange exchange(services_, request, response, request_id);
-    try {
-      handler(exchange);
-    } catch (...) {
-      send_failure(response, request_id);
-    }
-    response.set_header("X-Request-Id", request_id);
-    apply_security_headers(response);
-    const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 std::chrono::steady_clock::now() - started).count();
-    services_.metrics.record_request(method, pattern, response.status, duration_us);
-    log_request(request_id, method, pattern, response.status, duration_us);
+    run(method, pattern, request, response, handler);
   };
+}
+
+void Router::post_streaming(const std::string& pattern, StreamingHandler handler) {
+  routes_.push_back({"POST", pattern});
+  methods_by_pattern_[pattern].insert("POST");
+  server_.Post(pattern_to_regex(pattern),
+               [this, pattern, handler](const httplib::Request& request, httplib::Response& response,
+                                        const httplib::ContentReader& reader) {
+                 run("POST", pattern, request, response,
+                     [&](Exchange& exchange) { handler(exchange, reader); });
+               });
+}
+
+void Router::run(const std::string& method, const std::string& pattern,
+                 const httplib::Request& request, httplib::Response& response,
+                 const Handler& handler) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = new_request_id();
+  Exchange exchange(services_, request, response, request_id);
+  try {
+    handler(exchange);
+  } catch (...) {
+    send_failure(response, request_id);
+  }
+  response.set_header("X-Request-Id", request_id);
+  apply_security_headers(response);
+  const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - started).count();
+  services_.metrics.record_request(method, pattern, response.status, duration_us);
+  log_request(request_id, method, pattern, response.status, duration_us);
 }
 
 void Router::add_method_not_allowed_routes() {

@@ -14,6 +14,8 @@
 namespace disburse::http {
 
 using Handler = std::function<void(Exchange&)>;
+// A handler that reads the request body itself, as it arrives (large uploads).
+using StreamingHandler = std::function<void(Exchange&, const httplib::ContentReader&)>;
 
 class Router {
  public:
@@ -22,6 +24,8 @@ class Router {
   // Patterns are OpenAPI-style ("/api/v1/programs/{id}"); each {name} matches one segment.
   void get(const std::string& pattern, Handler handler);
   void post(const std::string& pattern, Handler handler);
+  // A POST whose body is not buffered by httplib: the handler streams it. Same wrapper.
+  void post_streaming(const std::string& pattern, StreamingHandler handler);
   // Answers 405 with an Allow header for every other method on each registered pattern.
   void add_method_not_allowed_routes();
   // Answers unrouted requests (404, 413 from the body limit) with problem+json.
@@ -33,6 +37,8 @@ class Router {
  private:
   void add(const std::string& method, const std::string& pattern, Handler handler);
   httplib::Server::Handler wrap(const std::string& method, const std::string& pattern, Handler handler);
+  void run(const std::string& method, const std::string& pattern, const httplib::Request& request,
+           httplib::Response& response, const Handler& handler);
 
   httplib::Server& server_;
   Services& services_;
@@ -45,5 +51,6 @@ void apply_security_headers(httplib::Response& response);
 // The route files; each registers its resource's routes.
 void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
+void add_import_routes(Router& router);
 
 }  // namespace disburse::http

@@ -1,0 +1,174 @@
+// /api/v1/programs/{id}/imports and /api/v1/imports/{id}: uploading eligible-customer lists.
+
+#include <iostream>
+
+#include "disburse/app/imports.hpp"
+#include "disburse/domain/errors.hpp"
+#include "disburse/pg/idempotency_repository.hpp"
+#include "router.hpp"
+
+namespace disburse::http {
+
+namespace {
+
+// Uploads are stored in chunks of this size: small enough that no database value is huge, large
+// enough that a 95 MB file is a hundred short transactions.
+constexpr std::size_t upload_chunk_bytes = 1024 * 1024;
+constexpr std::size_t max_file_name_bytes = 200;
+
+// Receives the body as it arrives: hashes it and stores it in chunks, never all at once.
+class UploadWriter {
+ public:
+  UploadWriter(pg::Database& database, std::int64_t import_id, long long max_bytes)
+      : database_(database), import_id_(import_id), max_bytes_(max_bytes) {
+    buffer_.reserve(upload_chunk_bytes);
+  }
+
+  bool add(const char* data, std::size_t length) {
+    size_bytes_ += static_cast<std::int64_t>(length);
+    if (size_bytes_ > max_bytes_) {
+      too_large_ = true;
+      return false;
+    }
+    hasher_.update(std::string_view(data, length));
+    buffer_.append(data, length);
+    if (buffer_.size() >= upload_chunk_bytes) store();
+    return true;
+  }
+
+  void finish() {
+    if (!buffer_.empty()) store();
+  }
+
+  std::string sha256_hex() { return hasher_.final_hex(); }
+  std::int64_t size_bytes() const { return size_bytes_; }
+  bool too_large() const { return too_large_; }
+
+ private:
+  void store() {
+    app::append_upload_chunk(database_, import_id_, next_sequence_++, buffer_);
+    buffer_.clear();
+  }
+
+  pg::Database& database_;
+  std::int64_t import_id_;
+  long long max_bytes_;
+  std::string buffer_;
+  security::Sha256 hasher_;
+  std::int64_t size_bytes_ = 0;
+  int next_sequence_ = 0;
+  bool too_large_ = false;
+};
+
+nlohmann::json with_links(nlohmann::json body) {
+  const std::string self = "/api/v1/imports/" + std::to_string(body.at("import_id").get<std::int64_t>());
+  body["links"] = {{"self", self}, {"rejected", self + "/rejected.csv"}};
+  return body;
+}
+
+// Finishes the upload at most once per Idempotency-Key, like run_idempotent, with the file's
+// SHA-256 standing for the request body (which was streamed, never held).
+void finish(Exchange& exchange, const app::Actor& actor, std::int64_t import_id,
+            const std::string& file_sha256, std::int64_t size_bytes) {
+  const std::string key = exchange.request.get_header_value("Idempotency-Key");
+  if (key.size() > 200) throw InvalidInput("the Idempotency-Key is longer than 200 characters");
+  const std::string scope = std::to_string(actor.user_id) + " POST " + exchange.request.path;
+  struct Answer {
+    int status;
+    std::string body;
+    bool replayed;
+  };
+  const Answer answer = exchange.services.database.write([&](pg::Transaction& transaction) {
+    if (!key.empty()) {
+      if (auto stored = pg::claim_idempotency_key(transaction, scope, key, file_sha256)) {
+        if (stored->request_sha256 != file_sha256) {
+          throw Unprocessable("this Idempotency-Key was already used with a different file");
+        }
+        app::discard_upload(transaction, import_id);
+        return Answer{stored->status_code, stored->body, true};
+      }
+    }
+    const app::ImportOutcome outcome =
+        app::finish_upload(transaction, actor, import_id, file_sha256, size_bytes);
+    const int status = outcome.duplicate_file ? 200 : 202;
+    const std::string body = with_links(app::import_json(outcome.summary, outcome.duplicate_file)).dump();
+    if (!key.empty()) {
+      pg::store_idempotent_response(transaction, scope, key, status, "application/json", body);
+    }
+    return Answer{status, body, false};
+  });
+  if (answer.replayed) exchange.response.set_header("Idempotent-Replayed", "true");
+  exchange.send_text(answer.status, "application/json", answer.body);
+}
+
+void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::import_lists);
+  const std::int64_t program_id = exchange.id_parameter(0);
+  const std::string file_name = exchange.query("file_name").value_or("upload.csv");
+  if (file_name.size() > max_file_name_bytes) throw InvalidInput("file_name is too long");
+  pg::Database& database = exchange.services.database;
+  const std::int64_t import_id = app::begin_upload(database, actor, program_id, file_name);
+  UploadWriter writer(database, import_id, exchange.services.config.limits.max_upload_bytes);
+  try {
+    const bool received = read_content(
+        [&](const char* data, std::size_t length) { return writer.add(data, length); });
+    if (writer.too_large() || exchange.response.status == 413) {
+      throw InvalidInput("the file is larger than the limit of " +
+                         std::to_string(exchange.services.config.limits.max_upload_bytes) + " bytes");
+    }
+    if (!received) throw InvalidInput("the upload broke off before the end of the file");
+    writer.finish();
+    finish(exchange, actor, import_id, writer.sha256_hex(), writer.size_bytes());
+  } catch (...) {
+    app::abandon_upload(database, import_id, "the upload was not completed");
+    throw;
+  }
+}
+
+void show(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
+  const domain::ImportSummary import =
+      app::show_import(exchange.services.database, actor, exchange.id_parameter(0));
+  nlohmann::json body = with_links(app::import_json(import, false));
+  body.erase("duplicate_file");
+  body["progress"] = {{"bytes_processed", import.bytes_processed},
+                      {"size_bytes", import.size_bytes},
+                      {"rows_processed", import.counts.rows_total}};
+  exchange.send_json(200, body);
+}
+
+void rejected_csv(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::import_lists);
+  const std::int64_t import_id = exchange.id_parameter(0);
+  // Refuse an unknown import with a proper status before the streamed body starts.
+  app::show_import(exchange.services.database, actor, import_id);
+  pg::Database& database = exchange.services.database;
+  exchange.response.status = 200;
+  exchange.response.set_header("Content-Disposition",
+                               "attachment; filename=\"import-" + std::to_string(import_id) +
+                                   "-rejected.csv\"");
+  exchange.response.set_chunked_content_provider(
+      "text/csv; charset=utf-8", [&database, actor, import_id](std::size_t, httplib::DataSink& sink) {
+        // The status line is already sent: a failure can only cut the response short, which a
+        // chunked response reports to the client as incomplete.
+        try {
+          app::export_rejections(database, actor, import_id, sink.os);
+        } catch (const std::exception& error) {
+          std::cerr << "route=/api/v1/imports/{id}/rejected.csv export_failed=\"" << error.what()
+                    << "\"\n";
+          return false;
+        }
+        sink.done();
+        return true;
+      });
+}
+
+}  // namespace
+
+void add_import_routes(Router& router) {
+  router.post_streaming("/api/v1/programs/{id}/imports", upload);
+  router.get("/api/v1/imports/{id}", show);
+  router.get("/api/v1/imports/{id}/rejected.csv", rejected_csv);
+}
+
+}  // namespace disburse::http

@@ -25,6 +25,7 @@ enum ExitCode : int {
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   add_admin_commands(commands);
+  add_allocation_commands(commands);
   add_program_commands(commands);
   add_user_commands(commands);
   add_import_commands(commands);

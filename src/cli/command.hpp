@@ -73,5 +73,6 @@ void add_program_commands(std::vector<Command>& commands);
 void add_user_commands(std::vector<Command>& commands);
 void add_admin_commands(std::vector<Command>& commands);
 void add_import_commands(std::vector<Command>& commands);
+void add_allocation_commands(std::vector<Command>& commands);
 
 }  // namespace disburse::cli

@@ -52,5 +52,6 @@ void apply_security_headers(httplib::Response& response);
 void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
 void add_import_routes(Router& router);
+void add_allocation_routes(Router& router);
 
 }  // namespace disburse::http

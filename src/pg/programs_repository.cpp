@@ -71,4 +71,16 @@ std::vector<domain::Program> list_programs(Transaction& transaction) {
   return programs;
 }
 
+void update_weighting_rule(Transaction& transaction, std::int64_t program_id,
+                           const std::string& canonical_text) {
+  transaction.sql().exec_params0("UPDATE programs SET weighting_rule = $2 WHERE id = $1",
+                                 program_id, canonical_text);
+}
+
+void update_program_status(Transaction& transaction, std::int64_t program_id,
+                           const std::string& status) {
+  transaction.sql().exec_params0("UPDATE programs SET status = $2 WHERE id = $1", program_id,
+                                 status);
+}
+
 }  // namespace disburse::pg

@@ -1,0 +1,470 @@
+#include "disburse/app/allocations.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <vector>
+
+#include "disburse/domain/allocation_inputs.hpp"
+#include "disburse/domain/assert.hpp"
+#include "disburse/domain/batch_state.hpp"
+#include "disburse/domain/claim_number.hpp"
+#include "disburse/domain/errors.hpp"
+#include "disburse/domain/ledger.hpp"
+#include "disburse/domain/payment_reference.hpp"
+#include "disburse/domain/payment_state.hpp"
+#include "disburse/domain/program_state.hpp"
+#include "disburse/pg/audit_repository.hpp"
+#include "disburse/pg/ledger_repository.hpp"
+#include "disburse/pg/programs_repository.hpp"
+#include "disburse/security/crypto.hpp"
+
+namespace disburse::app {
+
+namespace {
+
+// Later rounds are allocated from the returned pool to those who redeemed (DESIGN.md "Second
+// distribution"), which needs the payouts' outcomes; this use case allocates the first round.
+constexpr int first_round = 1;
+
+constexpr std::string_view imported_weight_label = "imported weight";
+
+domain::Program locked_program(pg::Transaction& transaction, std::int64_t program_id) {
+  auto program = pg::lock_program(transaction, program_id);
+  if (!program) throw NotFound("no program " + std::to_string(program_id));
+  return *program;
+}
+
+void require_named_user(const Actor& actor) {
+  // Maker-checker compares users, so the operator's anonymous shell may neither make nor check.
+  if (!actor.is_user()) throw Forbidden("allocation runs need a named user: pass --as USER");
+}
+
+std::string stored_rule_text(std::string_view text) {
+  const bool blank = std::all_of(text.begin(), text.end(), [](char character) {
+    return character == ' ' || character == '\t' || character == '\r' || character == '\n';
+  });
+  if (blank) return "";
+  return domain::to_canonical_text(domain::parse_weighting_rule(text));
+}
+
+WeightingRuleView rule_view(const domain::Program& program, bool round_approved) {
+  WeightingRuleView view;
+  view.program_id = program.id;
+  view.is_default = program.weighting_rule.empty();
+  view.editable = !round_approved && program.status == "setup";
+  view.rule = domain::program_weighting_rule(program.weighting_rule);
+  return view;
+}
+
+// The claims of one program, weighed, in claimant id order, with the label each one's
+// statistics are grouped under.
+struct WeighedClaims {
+  std::vector<domain::AllocationClaimant> claimants;
+  std::vector<std::uint16_t> label_of_claimant;  // Parallel to claimants.
+  std::vector<std::string> labels;               // The rule's device types, then imported.
+  domain::WeighingProblems problems;
+
+  std::string_view label_of(std::int64_t claimant_id) const {
+    const auto found = std::lower_bound(
+        claimants.begin(), claimants.end(), claimant_id,
+        [](const domain::AllocationClaimant& claimant, std::int64_t id) { return claimant.claimant_id < id; });
+    return labels[label_of_claimant[static_cast<std::size_t>(found - claimants.begin())]];
+  }
+};
+
+WeighedClaims weigh_approved_claims(pg::Transaction& transaction, std::int64_t program_id,
+                                    const domain::WeightingRule& rule) {
+  WeighedClaims weighed;
+  // A breakdown's device type views the rule's own spelling, so its address names the label.
+  std::unordered_map<const char*, std::uint16_t> label_by_spelling;
+  for (const domain::DevicePoints& entry : rule.device_points()) {
+    label_by_spelling.emplace(entry.device_type.data(), static_cast<std::uint16_t>(weighed.labels.size()));
+    weighed.labels.push_back(entry.device_type);
+  }
+  const auto imported_label = static_cast<std::uint16_t>(weighed.labels.size());
+  weighed.labels.emplace_back(imported_weight_label);
+  pg::for_each_approved_claim(
+      transaction, program_id,
+      [&](std::int64_t claimant_id, const domain::ClaimantWeightSource& source) {
+        const domain::ClaimantWeight weight = domain::weigh_claimant(rule, source);
+        if (!weight.ok()) {
+          weighed.problems.add(source, weight);
+          return;
+        }
+        const domain::WeightBreakdown& breakdown = weight.result.breakdown;
+        weighed.claimants.push_back({claimant_id, breakdown.weight});
+        weighed.label_of_claimant.push_back(
+            breakdown.basis == domain::WeightBasis::imported
+                ? imported_label
+                : label_by_spelling.at(breakdown.device_type.data()));
+      });
+  return weighed;
+}
+
+std::uint64_t parse_seed(const std::optional<std::string>& text, std::int64_t program_id, int round) {
+  if (!text) return domain::default_allocation_seed(program_id, round);
+  std::uint64_t seed = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), seed);
+  constexpr std::uint64_t seed_limit = 1ULL << 63;
+  if (error != std::errc() || end != text->data() + text->size() || seed >= seed_limit) {
+    throw InvalidInput("the seed must be a whole number from 0 to 9223372036854775807");
+  }
+  return seed;
+}
+
+std::string inputs_sha256(const domain::AllocationParameters& parameters,
+                          const std::vector<domain::AllocationClaimant>& claimants) {
+  security::Sha256 hash;
+  domain::write_canonical_input(parameters, claimants,
+                                [&](std::string_view chunk) { hash.update(chunk); });
+  return hash.final_hex();
+}
+
+std::string output_sha256(const domain::AllocationResult& result) {
+  security::Sha256 hash;
+  domain::write_canonical_output(result, [&](std::string_view chunk) { hash.update(chunk); });
+  return hash.final_hex();
+}
+
+domain::AllocationParameters run_parameters(const domain::Program& program, domain::Money cap,
+                                            std::uint64_t seed) {
+  return {domain::distributable_amount(program.settings), program.settings.min_payment, cap, seed};
+}
+
+void require_round_open(pg::Transaction& transaction, const domain::Program& program, int round) {
+  if (round != first_round) {
+    throw InvalidInput("only round 1 can be allocated here; a second round is allocated from the "
+                       "returned pool once payments have settled");
+  }
+  if (const auto approved = pg::approved_run_id(transaction, program.id, round)) {
+    throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
+                   " already has an approved run (" + std::to_string(*approved) + ")");
+  }
+  if (program.status != "setup") {
+    throw Conflict("program " + std::to_string(program.id) + " is " + program.status +
+                   "; its first round can only be allocated during setup");
+  }
+}
+
+WeighedClaims weigh_or_refuse(pg::Transaction& transaction, const domain::Program& program,
+                              const domain::WeightingRule& rule) {
+  WeighedClaims weighed = weigh_approved_claims(transaction, program.id, rule);
+  if (!weighed.problems.empty()) {
+    throw Conflict("cannot allocate program " + std::to_string(program.id) + ": " +
+                   weighed.problems.describe() +
+                   "; fix the weighting rule (disburse program rule) or decide those claims");
+  }
+  if (weighed.claimants.empty()) {
+    throw Conflict("program " + std::to_string(program.id) + " has no approved claims to allocate");
+  }
+  return weighed;
+}
+
+void audit_run(pg::Transaction& transaction, const Actor& actor, const pg::AllocationRunRecord& run) {
+  const nlohmann::json details = {{"round", run.round},
+                                  {"seed", run.seed},
+                                  {"allocated_cents", run.allocated.cents()},
+                                  {"claimants_paid", run.claimants_paid},
+                                  {"claimants_dropped", run.claimants_dropped},
+                                  {"inputs_sha256", run.inputs_sha256},
+                                  {"output_sha256", run.output_sha256}};
+  pg::append_audit(transaction, {actor.name, "allocation.create", "allocation_run",
+                                 std::to_string(run.id), run.program_id, details.dump()});
+}
+
+}  // namespace
+
+WeightingRuleView show_weighting_rule(pg::Database& database, const Actor& actor,
+                                      std::int64_t program_id) {
+  require(actor, domain::Permission::read_program);
+  return database.read([&](pg::Transaction& transaction) {
+    const auto program = pg::find_program(transaction, program_id);
+    if (!program) throw NotFound("no program " + std::to_string(program_id));
+    return rule_view(*program, pg::approved_run_id(transaction, program_id, first_round).has_value());
+  });
+}
+
+WeightingRuleView set_weighting_rule(pg::Transaction& transaction, const Actor& actor,
+                                     std::int64_t program_id, std::string_view text) {
+  require(actor, domain::Permission::manage_program);
+  domain::Program program = locked_program(transaction, program_id);
+  if (const auto approved = pg::approved_run_id(transaction, program_id, first_round)) {
+    throw Conflict("the weighting rule of program " + std::to_string(program_id) +
+                   " is fixed: allocation run " + std::to_string(*approved) + " is approved");
+  }
+  if (program.status != "setup") {
+    throw Conflict("program " + std::to_string(program_id) + " is " + program.status +
+                   "; its weighting rule can only change during setup");
+  }
+  program.weighting_rule = stored_rule_text(text);
+  pg::update_weighting_rule(transaction, program_id, program.weighting_rule);
+  const nlohmann::json details = {{"weighting_rule", program.weighting_rule}};
+  pg::append_audit(transaction, {actor.name, "program.weighting_rule", "program",
+                                 std::to_string(program_id), program_id, details.dump()});
+  return rule_view(program, false);
+}
+
+pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, const Actor& actor,
+                                              const AllocationRequest& request) {
+  require(actor, domain::Permission::run_allocation);
+  require_named_user(actor);
+  const domain::Money cap = domain::parse_money_or_throw(request.cap, "cap");
+  // The program's lock keeps its rule and settings still while the run reads the claims.
+  const domain::Program program = locked_program(transaction, request.program_id);
+  require_round_open(transaction, program, request.round);
+  const domain::WeightingRule rule = domain::program_weighting_rule(program.weighting_rule);
+  const WeighedClaims weighed = weigh_or_refuse(transaction, program, rule);
+  const domain::AllocationParameters parameters =
+      run_parameters(program, cap, parse_seed(request.seed, program.id, request.round));
+  const domain::AllocationResult result = domain::allocate(parameters, weighed.claimants);
+
+  pg::NewAllocationRun run{program.id, request.round, domain::to_canonical_text(rule),
+                           inputs_sha256(parameters, weighed.claimants), output_sha256(result),
+                           domain::share_statistics(result),
+                           domain::statistics_by_device_type(
+                               result, [&](std::int64_t id) { return weighed.label_of(id); }),
+                           actor.user_id, actor.name};
+  const std::int64_t run_id = pg::insert_allocation_run(transaction, run, result);
+  pg::copy_allocation_shares(transaction, run_id, result);
+  pg::AllocationRunRecord stored = *pg::find_allocation_run(transaction, run_id);
+  audit_run(transaction, actor, stored);
+  return stored;
+}
+
+pg::AllocationRunRecord show_allocation_run(pg::Database& database, const Actor& actor,
+                                            std::int64_t run_id) {
+  require(actor, domain::Permission::read_program);
+  const auto run = database.read(
+      [&](pg::Transaction& transaction) { return pg::find_allocation_run(transaction, run_id); });
+  if (!run) throw NotFound("no allocation run " + std::to_string(run_id));
+  return *run;
+}
+
+namespace {
+
+std::int64_t program_of_run(pg::Transaction& transaction, std::int64_t run_id) {
+  const auto run = pg::find_allocation_run(transaction, run_id);
+  if (!run) throw NotFound("no allocation run " + std::to_string(run_id));
+  return run->program_id;
+}
+
+pg::AllocationRunRecord locked_run(pg::Transaction& transaction, std::int64_t run_id) {
+  auto run = pg::find_allocation_run(transaction, run_id, true);
+  if (!run) throw NotFound("no allocation run " + std::to_string(run_id));
+  return *run;
+}
+
+void require_approvable(pg::Transaction& transaction, const Actor& actor,
+                        const pg::AllocationRunRecord& run) {
+  const auto state = domain::parse_allocation_run_state(run.state);
+  DISBURSE_ASSERT(state.has_value());
+  if (!domain::transition(*state, domain::AllocationRunEvent::approve).ok()) {
+    throw Conflict("allocation run " + std::to_string(run.id) + " is " + run.state +
+                   " and cannot be approved");
+  }
+  if (domain::check_approval(run.created_by_user_id, actor.user_id) ==
+      domain::ApprovalCheck::same_user) {
+    throw Forbidden("maker-checker: " + actor.name + " created allocation run " +
+                    std::to_string(run.id) + " and may not approve it; another user must");
+  }
+  if (const auto approved = pg::approved_run_id(transaction, run.program_id, run.round)) {
+    throw Conflict("round " + std::to_string(run.round) + " of program " +
+                   std::to_string(run.program_id) + " already has an approved run (" +
+                   std::to_string(*approved) + ")");
+  }
+  if (run.allocated.is_zero()) {
+    throw Conflict("allocation run " + std::to_string(run.id) + " pays no one (" + run.outcome + ")");
+  }
+}
+
+// Weighs the current claims again and reruns the engine: approval pays what the run says only
+// if the run is still what the claims and settings give now, byte for byte.
+domain::AllocationResult recompute_unchanged(pg::Transaction& transaction,
+                                             const domain::Program& program,
+                                             const pg::AllocationRunRecord& run) {
+  const std::string stale = "allocation run " + std::to_string(run.id) + " no longer matches ";
+  const domain::WeightingRule rule = domain::program_weighting_rule(program.weighting_rule);
+  if (domain::to_canonical_text(rule) != run.weighting_rule) {
+    throw Conflict(stale + "the program's weighting rule; allocate again");
+  }
+  const WeighedClaims weighed = weigh_approved_claims(transaction, program.id, rule);
+  const domain::AllocationParameters parameters = run_parameters(program, run.cap, run.seed);
+  if (!weighed.problems.empty() || inputs_sha256(parameters, weighed.claimants) != run.inputs_sha256) {
+    throw Conflict(stale + "the approved claims or the program's amounts (inputs hash differs); "
+                   "allocate again");
+  }
+  domain::AllocationResult result = domain::allocate(parameters, weighed.claimants);
+  DISBURSE_ASSERT(output_sha256(result) == run.output_sha256);
+  return result;
+}
+
+std::vector<pg::PaymentReference> payment_references(const domain::AllocationResult& result,
+                                                     const pg::AllocationRunRecord& run) {
+  std::vector<pg::PaymentReference> references;
+  references.reserve(result.claimants_paid);
+  for (const domain::ClaimantShare& share : result.shares) {
+    if (share.status == domain::ShareStatus::below_minimum) continue;
+    references.push_back({share.claimant_id,
+                          domain::payment_reference({run.program_id, run.round, share.claimant_id, 1})});
+  }
+  return references;
+}
+
+std::int64_t book_allocation(pg::Transaction& transaction, const Actor& actor,
+                             const pg::AllocationRunRecord& run) {
+  const domain::Money unallocated =
+      pg::ledger_balances(transaction, run.program_id).of(domain::ledger::Account::unallocated_fund);
+  if (unallocated < run.allocated) {
+    throw Conflict("the unallocated fund holds " + domain::to_display_string(unallocated) +
+                   ", less than the run's " + domain::to_display_string(run.allocated));
+  }
+  const pg::EntryContext context{run.program_id, actor.name,
+                                 "allocation run " + std::to_string(run.id) + " approved", run.id};
+  return pg::post_entry(transaction, context, domain::ledger::allocate(run.allocated));
+}
+
+std::string start_distribution(pg::Transaction& transaction, const domain::Program& program) {
+  const auto state = domain::parse_program_state(program.status);
+  DISBURSE_ASSERT(state.has_value());
+  const auto next = domain::transition(*state, domain::ProgramEvent::start_distribution);
+  if (!next.ok()) {
+    throw Conflict("program " + std::to_string(program.id) + " is " + program.status +
+                   " and cannot start distributing");
+  }
+  const std::string status(domain::to_string(next.next));
+  pg::update_program_status(transaction, program.id, status);
+  return status;
+}
+
+}  // namespace
+
+ApprovalOutcome approve_allocation_run(pg::Transaction& transaction, const Actor& actor,
+                                       std::int64_t run_id) {
+  require(actor, domain::Permission::run_allocation);
+  require_named_user(actor);
+  // The program first, then the run: the order every money-moving use case takes its locks in.
+  const domain::Program program = locked_program(transaction, program_of_run(transaction, run_id));
+  pg::AllocationRunRecord run = locked_run(transaction, run_id);
+  require_approvable(transaction, actor, run);
+  const domain::AllocationResult result = recompute_unchanged(transaction, program, run);
+
+  ApprovalOutcome outcome;
+  outcome.program_status = start_distribution(transaction, program);
+  pg::mark_run_approved(transaction, run.id, actor.user_id, actor.name);
+  outcome.runs_superseded = pg::supersede_other_runs(transaction, run.program_id, run.round, run.id);
+  const pg::RunPayments payments{run.id, run.program_id, run.round, 1, program.settings.currency,
+                                 std::string(domain::to_string(domain::PaymentState::allocated)),
+                                 actor.name, "allocation run " + std::to_string(run.id) + " approved"};
+  outcome.payments_created =
+      pg::create_run_payments(transaction, payments, payment_references(result, run));
+  DISBURSE_ASSERT(static_cast<std::uint64_t>(outcome.payments_created) == run.claimants_paid);
+  outcome.ledger_entry_id = book_allocation(transaction, actor, run);
+  outcome.run = *pg::find_allocation_run(transaction, run.id);
+  const nlohmann::json details = {{"payments_created", outcome.payments_created},
+                                  {"allocated_cents", run.allocated.cents()},
+                                  {"ledger_entry_id", outcome.ledger_entry_id},
+                                  {"runs_superseded", outcome.runs_superseded}};
+  pg::append_audit(transaction, {actor.name, "allocation.approve", "allocation_run",
+                                 std::to_string(run.id), run.program_id, details.dump()});
+  return outcome;
+}
+
+namespace {
+
+// Claim numbers are typed by people: accept any spelling the portal accepts.
+std::string canonical_claim_number(const std::string& typed) {
+  std::string canonical;
+  if (domain::check_claim_number(typed, canonical) == domain::ClaimNumberCheck::ok) return canonical;
+  return typed;
+}
+
+// The weight's breakdown as the claimant's data gives it now, or the bare stored weight when
+// that data no longer gives the run's weight (the run, not today's data, is being explained).
+domain::WeightBreakdown breakdown_of(const domain::WeightingRule& rule, const pg::ShareOfClaim& share) {
+  domain::ClaimantWeightSource source;
+  if (share.device_type) source.device_type = *share.device_type;
+  source.account_months = share.account_months;
+  source.imported_weight = share.imported_weight;
+  const domain::ClaimantWeight weight = domain::weigh_claimant(rule, source);
+  if (weight.ok() && weight.result.breakdown.weight == share.weight) return weight.result.breakdown;
+  return domain::imported_weight(share.weight).breakdown;
+}
+
+void append_csv_field(std::string& line, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    line += field;
+    return;
+  }
+  line += '"';
+  for (const char character : field) {
+    if (character == '"') line += '"';
+    line += character;
+  }
+  line += '"';
+}
+
+}  // namespace
+
+ShareExplanation explain_allocation_share(pg::Database& database, const Actor& actor,
+                                          std::int64_t run_id, const std::string& claim_number) {
+  require(actor, domain::Permission::read_program);
+  return database.read([&](pg::Transaction& transaction) {
+    const auto run = pg::find_allocation_run(transaction, run_id);
+    if (!run) throw NotFound("no allocation run " + std::to_string(run_id));
+    const auto share =
+        pg::find_share_by_claim_number(transaction, run_id, canonical_claim_number(claim_number));
+    if (!share) throw NotFound("that claim number has no share in allocation run " + std::to_string(run_id));
+    const domain::WeightingRule rule = domain::program_weighting_rule(run->weighting_rule);
+    domain::RunWeightTotals totals{run->paid_weight_total, run->uncapped_weight_total, 0};
+    if (share->status == domain::ShareStatus::below_minimum) {
+      totals.at_least_as_heavy = pg::weight_total_at_least(transaction, run_id, share->weight);
+    }
+    const domain::ClaimantShare claimant_share{share->claimant_id, share->weight, share->share,
+                                               share->status};
+    return ShareExplanation{
+        run_id, share->claim_number, share->weight, share->share, share->status,
+        domain::explain_share(breakdown_of(rule, *share), claimant_share,
+                              domain::explanation_weight_total(share->status, totals),
+                              run->min_payment)};
+  });
+}
+
+void require_readable_run(pg::Database& database, const Actor& actor, std::int64_t run_id) {
+  show_allocation_run(database, actor, run_id);
+}
+
+std::uint64_t write_shares_csv(pg::Database& database, const Actor& actor, std::int64_t run_id,
+                               const std::function<void(std::string_view)>& sink) {
+  require(actor, domain::Permission::read_program);
+  constexpr std::size_t flush_bytes = 64 * 1024;
+  bool streamed = false;
+  return database.read([&](pg::Transaction& transaction) {
+    // A retried transaction must not write the rows a second time into the same sink.
+    if (streamed) throw Unavailable("the database connection was lost while streaming; try again");
+    if (!pg::find_allocation_run(transaction, run_id)) {
+      throw NotFound("no allocation run " + std::to_string(run_id));
+    }
+    streamed = true;
+    std::string buffer = "claim_number,share,weight,status\n";
+    const std::uint64_t rows = pg::for_each_share(transaction, run_id, [&](const pg::ShareLine& line) {
+      append_csv_field(buffer, line.claim_number);
+      buffer += ',';
+      buffer += domain::to_decimal_string(domain::Money::from_cents(line.share_cents));
+      buffer += ',';
+      buffer += std::to_string(line.weight);
+      buffer += ',';
+      buffer += line.status;
+      buffer += '\n';
+      if (buffer.size() >= flush_bytes) {
+        sink(buffer);
+        buffer.clear();
+      }
+    });
+    sink(buffer);
+    return rows;
+  });
+}
+
+}  // namespace disburse::app

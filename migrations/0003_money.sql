@@ -97,8 +97,14 @@ CREATE TABLE batch_files (
   content       TEXT NOT NULL,
   sha256        TEXT NOT NULL,
   created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+  -- An ACH file holds plain bank account numbers, so its content is stored sealed (libsodium,
+  -- hex) like the claimants' bank data; sha256 is always of the plain bytes.
+  content_sealed BOOLEAN NOT NULL DEFAULT false,
   PRIMARY KEY (batch_id, part)
 );
+
+-- Check numbers, assigned when a check batch's file is produced (payments.check_number).
+CREATE SEQUENCE payment_check_numbers AS BIGINT START WITH 100001 MAXVALUE 9999999999;
 
 CREATE TABLE payments (
   id                    BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "disburse/domain/errors.hpp"
+#include "disburse/formats/nacha.hpp"
 
 namespace disburse::app {
 
@@ -47,6 +48,67 @@ void read_listen(const EnvironmentLookup& lookup, Config& config) {
       0, 0, 65535);
 }
 
+// A text setting: printable ASCII within `max_length` characters, and not empty.
+std::string read_text(const EnvironmentLookup& lookup, std::string_view name,
+                      const std::string& fallback, std::size_t max_length) {
+  const std::optional<std::string> text = lookup(name);
+  if (!text || text->empty()) return fallback;
+  bool printable = text->size() <= max_length;
+  for (const char character : *text) printable = printable && character >= ' ' && character <= '~';
+  if (!printable) {
+    throw InvalidInput(std::string(name) + " must be 1 to " + std::to_string(max_length) +
+                       " printable ASCII characters");
+  }
+  return *text;
+}
+
+std::string read_digits(const EnvironmentLookup& lookup, std::string_view name,
+                        const std::string& fallback, std::size_t min_length,
+                        std::size_t max_length) {
+  const std::string text = read_text(lookup, name, fallback, max_length);
+  if (text.size() < min_length || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw InvalidInput(std::string(name) + " must be " + std::to_string(min_length) + " to " +
+                       std::to_string(max_length) + " digits");
+  }
+  return text;
+}
+
+std::string read_routing(const EnvironmentLookup& lookup, std::string_view name,
+                         const std::string& fallback) {
+  const std::string text = read_digits(lookup, name, fallback, 9, 9);
+  if (!formats::nacha::is_valid_routing_number(text)) {
+    throw InvalidInput(std::string(name) + " is not a routing number: its check digit is wrong");
+  }
+  return text;
+}
+
+void read_payouts(const EnvironmentLookup& lookup, PayoutSettings& payouts) {
+  payouts.batch_max_items = read_integer<std::int64_t>(lookup, "DISBURSE_BATCH_MAX_ITEMS",
+                                                       payouts.batch_max_items, 1, 9'999'999);
+  payouts.paypal_items_per_file = read_integer(lookup, "DISBURSE_PAYPAL_ITEMS_PER_FILE",
+                                               payouts.paypal_items_per_file, 1, 15'000);
+  payouts.paypal_note = read_text(lookup, "DISBURSE_PAYPAL_NOTE", payouts.paypal_note, 1000);
+  payouts.positive_pay_account =
+      read_digits(lookup, "DISBURSE_CHECK_ACCOUNT", payouts.positive_pay_account, 1, 10);
+  payouts.ach_destination_routing = read_routing(lookup, "DISBURSE_ACH_DESTINATION_ROUTING",
+                                                 payouts.ach_destination_routing);
+  payouts.ach_destination_name =
+      read_text(lookup, "DISBURSE_ACH_DESTINATION_NAME", payouts.ach_destination_name, 23);
+  payouts.ach_origin = read_text(lookup, "DISBURSE_ACH_ORIGIN", payouts.ach_origin, 10);
+  if (payouts.ach_origin.size() < 9) {
+    throw InvalidInput("DISBURSE_ACH_ORIGIN must be 10 characters or 9 digits");
+  }
+  payouts.ach_origin_name =
+      read_text(lookup, "DISBURSE_ACH_ORIGIN_NAME", payouts.ach_origin_name, 23);
+  payouts.ach_company_name =
+      read_text(lookup, "DISBURSE_ACH_COMPANY_NAME", payouts.ach_company_name, 16);
+  payouts.ach_company_id = read_text(lookup, "DISBURSE_ACH_COMPANY_ID", payouts.ach_company_id, 10);
+  payouts.ach_odfi_routing =
+      read_routing(lookup, "DISBURSE_ACH_ODFI_ROUTING", payouts.ach_odfi_routing);
+  payouts.ach_entry_description = read_text(lookup, "DISBURSE_ACH_ENTRY_DESCRIPTION",
+                                            payouts.ach_entry_description, 10);
+}
+
 }  // namespace
 
 Config load_config(const EnvironmentLookup& lookup) {
@@ -79,6 +141,7 @@ Config load_config(const EnvironmentLookup& lookup) {
   jobs.poll_interval_ms =
       read_integer(lookup, "DISBURSE_JOB_POLL_MS", jobs.poll_interval_ms, 10, 60000);
   jobs.lease_seconds = read_integer(lookup, "DISBURSE_JOB_LEASE_SECONDS", jobs.lease_seconds, 5, 86400);
+  read_payouts(lookup, config.payouts);
   if (config.pool_size < jobs.workers + 1) {
     throw InvalidInput("DISBURSE_POOL_SIZE must exceed DISBURSE_JOB_WORKERS, so that requests "
                        "still get a connection while every job worker holds one");

@@ -29,6 +29,7 @@ std::vector<Command> all_commands() {
   add_program_commands(commands);
   add_user_commands(commands);
   add_import_commands(commands);
+  add_batch_commands(commands);
   return commands;
 }
 

@@ -74,5 +74,6 @@ void add_user_commands(std::vector<Command>& commands);
 void add_admin_commands(std::vector<Command>& commands);
 void add_import_commands(std::vector<Command>& commands);
 void add_allocation_commands(std::vector<Command>& commands);
+void add_batch_commands(std::vector<Command>& commands);
 
 }  // namespace disburse::cli

@@ -53,5 +53,6 @@ void add_operational_routes(Router& router);
 void add_program_routes(Router& router);
 void add_import_routes(Router& router);
 void add_allocation_routes(Router& router);
+void add_batch_routes(Router& router);
 
 }  // namespace disburse::http

@@ -35,6 +35,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_program_routes(router);
   add_import_routes(router);
   add_allocation_routes(router);
+  add_batch_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();
 }

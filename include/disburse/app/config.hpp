@@ -3,6 +3,7 @@
 // range-checked here, so that a bad value stops the process with a clear message before it
 // serves anything.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,6 +27,24 @@ struct JobSettings {
   int lease_seconds = 60;
 };
 
+// Payout batches and provider files (issue 5; docs/payouts.md lists the variables). The
+// defaults are demo values that pass every format check; a real deployment sets the values its
+// bank and PayPal account gave it.
+struct PayoutSettings {
+  std::int64_t batch_max_items = 1'000'000;    // DISBURSE_BATCH_MAX_ITEMS: --max-items' ceiling
+  int paypal_items_per_file = 15'000;          // DISBURSE_PAYPAL_ITEMS_PER_FILE, 1–15,000
+  std::string paypal_note = "Your settlement refund";  // DISBURSE_PAYPAL_NOTE
+  std::string positive_pay_account = "1234567890";    // DISBURSE_CHECK_ACCOUNT: 1–10 digits
+  std::string ach_destination_routing = "021000021";  // DISBURSE_ACH_DESTINATION_ROUTING
+  std::string ach_destination_name = "DEMO BANK";     // DISBURSE_ACH_DESTINATION_NAME, ≤ 23
+  std::string ach_origin = "1123456789";              // DISBURSE_ACH_ORIGIN: 10 chars or 9 digits
+  std::string ach_origin_name = "DISBURSE DEMO FUND"; // DISBURSE_ACH_ORIGIN_NAME, ≤ 23
+  std::string ach_company_name = "SETTLEMENT FUND";   // DISBURSE_ACH_COMPANY_NAME, ≤ 16
+  std::string ach_company_id = "1123456789";          // DISBURSE_ACH_COMPANY_ID, 1–10
+  std::string ach_odfi_routing = "011000015";         // DISBURSE_ACH_ODFI_ROUTING: our bank
+  std::string ach_entry_description = "REFUND";       // DISBURSE_ACH_ENTRY_DESCRIPTION, ≤ 10
+};
+
 struct Config {
   std::string database_url;
   std::string listen_host = "127.0.0.1";
@@ -37,6 +56,7 @@ struct Config {
   bool cookie_secure = false;
   Limits limits;
   JobSettings jobs;
+  PayoutSettings payouts;
 };
 
 using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;

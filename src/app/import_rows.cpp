@@ -180,6 +180,9 @@ class RowStager {
     };
   }
 
+  // Whether any accepted row's customer_id may repeat an earlier one's.
+  bool saw_possible_repeats() const { return may_repeat_rows_ > 0; }
+
   // Stages one data record; returns whether it was rejected.
   bool stage(const formats::CsvRecord& record) {
     if (!record.ok()) {
@@ -235,6 +238,7 @@ class RowStager {
     // Only a row whose customer_id may repeat an earlier one carries its raw record, for the
     // rejection the database may turn it into.
     const bool may_repeat = seen_customer_ids_.test_and_add(customer.customer_id);
+    if (may_repeat) may_repeat_rows_++;
     raw_json_ = may_repeat ? raw_record_json(record.fields(), header_) : "";
     pg::StagedRow row;
     row.line_number = static_cast<std::int64_t>(record.line_number());
@@ -263,6 +267,7 @@ class RowStager {
   domain::RowCheck check_;
   std::string fingerprint_text_;
   std::string raw_json_;
+  std::int64_t may_repeat_rows_ = 0;
 };
 
 void report_progress(const FileProcessing& processing, std::int64_t rows, std::int64_t bytes) {
@@ -304,12 +309,15 @@ ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
   file.size_bytes = hashing.bytes_read();
   file.file_sha256 = hashing.sha256_hex();
   report_progress(processing, counts.rows_total, file.size_bytes);
+  pg::ResolveCallbacks callbacks;
+  callbacks.may_repeat_customer_ids = stager.saw_possible_repeats();
+  callbacks.seal = [&](std::string_view text) { return processing.secrets.seal_hex(text); };
+  callbacks.new_claim_number = [&] {
+    return processing.options.claim_numbers ? processing.options.claim_numbers()
+                                            : RandomClaimNumbers().next();
+  };
   file.counts = pg::resolve_import(transaction, processing.program.id, processing.import_id,
-                                   processing.actor_name, counts,
-                                   {[&](std::string_view text) { return processing.secrets.seal_hex(text); },
-                                    [&] { return processing.options.claim_numbers
-                                                     ? processing.options.claim_numbers()
-                                                     : RandomClaimNumbers().next(); }});
+                                   processing.actor_name, counts, callbacks);
   return file;
 }
 

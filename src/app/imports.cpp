@@ -51,10 +51,16 @@ std::string counts_details(const domain::ImportCounts& counts, const std::string
 void process_and_complete(pg::Transaction& transaction, const domain::Program& program,
                           std::int64_t import_id, const std::string& actor_name,
                           std::istream& input, const security::SecretBox& secrets,
-                          const ImportOptions& options, std::int64_t size_bytes) {
+                          const ImportOptions& options, std::int64_t size_bytes,
+                          const std::string& expected_sha256) {
   const detail::FileProcessing processing{program, import_id, actor_name, secrets, options,
                                           size_bytes};
   const detail::ProcessedFile file = detail::process_file(transaction, input, processing);
+  if (!expected_sha256.empty() && file.file_sha256 != expected_sha256) {
+    // Operational, not the client's fault: the job is retried and, in the end, fails.
+    throw std::runtime_error("the stored upload of import " + std::to_string(import_id) +
+                             " does not match the SHA-256 it was received with");
+  }
   if (auto first = pg::find_import_of_file(transaction, program.id, file.file_sha256, import_id)) {
     throw FileAlreadyImported{*first};
   }
@@ -121,7 +127,7 @@ ImportOutcome import_list(pg::Database& database, const security::SecretBox& sec
           transaction, {program_id, source.file_name, source.size_bytes, "running", actor.name});
       const std::unique_ptr<std::istream> input = source.open();
       process_and_complete(transaction, program, id, actor.name, *input, secrets, options,
-                           source.size_bytes);
+                           source.size_bytes, "");
       return id;
     });
     return {database.read([&](pg::Transaction& transaction) {
@@ -225,7 +231,7 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
       ChunkInput input(database, import_id);
       // The uploader answers for the import, as on the command line.
       process_and_complete(transaction, program, import_id, queued.created_by, input, secrets,
-                           options, queued.size_bytes);
+                           options, queued.size_bytes, queued.file_sha256);
     });
   } catch (const FileAlreadyImported&) {
     abandon_upload(database, import_id, "the same file was imported meanwhile");

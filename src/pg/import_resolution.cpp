@@ -50,15 +50,18 @@ constexpr const char* collect_changes =
 
 // Keys that more than one customer of the program would hold once the new rows are in: the new
 // rows' keys and the keys already stored. customer_id is unique among both, so any repeat is a
-// different customer.
-std::string shared_keys_statement(const std::string& table, const std::string& column) {
-  return "INSERT INTO " + table + " (key) SELECT key FROM ("
-         "SELECT r." + column + " AS key FROM import_rows r WHERE r.reason IS NULL AND r." +
-         column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM claimants c "
-         "WHERE c.program_id = $1 AND c.customer_id = r.customer_id) "
-         "UNION ALL SELECT c." + column + " FROM claimants c WHERE c.program_id = $1 AND c." +
-         column + " IS NOT NULL) keys GROUP BY key HAVING count(*) > 1";
-}
+// different customer. Both kinds of key are grouped in one pass over the rows.
+constexpr const char* collect_shared_keys_statement =
+    "INSERT INTO import_shared_keys (kind, key) "
+    "SELECT CASE WHEN GROUPING(email_key) = 0 THEN 'email' ELSE 'address' END, "
+    "CASE WHEN GROUPING(email_key) = 0 THEN email_key ELSE address_key END "
+    "FROM (SELECT r.email_key, r.address_key FROM import_rows r WHERE r.reason IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM claimants c WHERE c.program_id = $1 "
+    "AND c.customer_id = r.customer_id) "
+    "UNION ALL SELECT c.email_key, c.address_key FROM claimants c WHERE c.program_id = $1) keys "
+    "GROUP BY GROUPING SETS ((email_key), (address_key)) "
+    "HAVING count(*) > 1 AND "
+    "(CASE WHEN GROUPING(email_key) = 0 THEN email_key ELSE address_key END) IS NOT NULL";
 
 // New customers become claimants; a shared key puts the claim in review with its reason codes,
 // and every new claim gets its first event. customer_ids are new by construction (the anti-join,
@@ -79,8 +82,8 @@ constexpr const char* insert_claimants =
     "r.country, r.bank_routing_sealed, r.bank_account_sealed, r.bank_account_type, r.email_key, "
     "r.address_key, r.record_fingerprint, r.portal_zip5 "
     "FROM import_rows r "
-    "LEFT JOIN import_shared_email_keys e ON e.key = r.email_key "
-    "LEFT JOIN import_shared_address_keys a ON a.key = r.address_key "
+    "LEFT JOIN import_shared_keys e ON e.kind = 'email' AND e.key = r.email_key "
+    "LEFT JOIN import_shared_keys a ON a.kind = 'address' AND a.key = r.address_key "
     "WHERE r.reason IS NULL AND NOT EXISTS (SELECT 1 FROM claimants c "
     "WHERE c.program_id = $1 AND c.customer_id = r.customer_id) "
     "RETURNING id, claim_state, review_flags) "
@@ -97,11 +100,11 @@ constexpr const char* rows_with_taken_claim_numbers =
 
 // Customers already in the program who share a key with a new one are flagged too, so that a
 // reviewer sees both sides; their claim state is left to the claim state machine.
-std::string flag_existing_statement(const std::string& table, const std::string& column) {
-  return "UPDATE claimants c SET review_flags = array_append(c.review_flags, $3::text) "
-         "WHERE c.program_id = $1 AND c.import_id IS DISTINCT FROM $2 AND c." + column +
-         " IN (SELECT key FROM " + table + ") AND NOT ($3::text = ANY (c.review_flags))";
-}
+constexpr const char* flag_existing_statement =
+    "UPDATE claimants c SET review_flags = array_append(c.review_flags, $4::text) "
+    "WHERE c.program_id = $1 AND c.import_id IS DISTINCT FROM $2 AND "
+    "CASE $3 WHEN 'email' THEN c.email_key ELSE c.address_key END IN "
+    "(SELECT key FROM import_shared_keys WHERE kind = $3) AND NOT ($4::text = ANY (c.review_flags))";
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -145,11 +148,8 @@ std::int64_t hold_changes(pqxx::dbtransaction& sql, std::int64_t program_id,
 }
 
 void collect_shared_keys(pqxx::dbtransaction& sql, std::int64_t program_id) {
-  sql.exec0("CREATE TEMP TABLE import_shared_email_keys (key TEXT) ON COMMIT DROP");
-  sql.exec0("CREATE TEMP TABLE import_shared_address_keys (key TEXT) ON COMMIT DROP");
-  sql.exec_params0(shared_keys_statement("import_shared_email_keys", "email_key"), program_id);
-  sql.exec_params0(shared_keys_statement("import_shared_address_keys", "address_key"),
-                   program_id);
+  sql.exec0("CREATE TEMP TABLE import_shared_keys (kind TEXT, key TEXT) ON COMMIT DROP");
+  sql.exec_params0(collect_shared_keys_statement, program_id);
 }
 
 // Inserts the new claimants. A claim number collides about once in billions of imports; the
@@ -159,13 +159,14 @@ std::int64_t insert_new_claimants(pqxx::dbtransaction& sql, std::int64_t program
                                   std::int64_t import_id, const std::string& actor,
                                   const ResolveCallbacks& callbacks) {
   for (int round = 0; round < max_claim_number_rounds; round++) {
+    sql.exec0("SAVEPOINT import_claimants");
     try {
-      pqxx::subtransaction attempt(sql, "import_claimants");
       const std::int64_t inserted =
-          attempt.exec_params0(insert_claimants, program_id, import_id, actor).affected_rows();
-      attempt.commit();
+          sql.exec_params0(insert_claimants, program_id, import_id, actor).affected_rows();
+      sql.exec0("RELEASE SAVEPOINT import_claimants");
       return inserted;
     } catch (const pqxx::unique_violation&) {
+      sql.exec0("ROLLBACK TO SAVEPOINT import_claimants");
       for (const auto& row : sql.exec(rows_with_taken_claim_numbers)) {
         sql.exec_params0("UPDATE import_rows SET claim_number = $2 WHERE line_number = $1",
                          row[0].as<std::int64_t>(), callbacks.new_claim_number());
@@ -175,6 +176,12 @@ std::int64_t insert_new_claimants(pqxx::dbtransaction& sql, std::int64_t program
   throw Unavailable("could not draw unique claim numbers; run the import again");
 }
 
+void flag_existing_claimants(pqxx::dbtransaction& sql, std::int64_t program_id,
+                             std::int64_t import_id) {
+  sql.exec_params0(flag_existing_statement, program_id, import_id, "email", "duplicate_email");
+  sql.exec_params0(flag_existing_statement, program_id, import_id, "address", "duplicate_address");
+}
+
 }  // namespace
 
 domain::ImportCounts resolve_import(Transaction& transaction, std::int64_t program_id,
@@ -182,20 +189,24 @@ domain::ImportCounts resolve_import(Transaction& transaction, std::int64_t progr
                                     domain::ImportCounts counts,
                                     const ResolveCallbacks& callbacks) {
   pqxx::dbtransaction& sql = transaction.sql();
-  counts.rows_rejected += sql.exec0(reject_repeated_customer_ids).affected_rows();
-  sql.exec_params0(insert_rejections, import_id);
+  // Each statement below scans the staging table; the ones that cannot find anything are skipped.
+  if (callbacks.may_repeat_customer_ids) {
+    counts.rows_rejected += sql.exec0(reject_repeated_customer_ids).affected_rows();
+  }
+  if (counts.rows_rejected > 0) sql.exec_params0(insert_rejections, import_id);
   counts.rows_accepted = counts.rows_total - counts.rows_rejected;
-  const pqxx::row known = sql.exec_params1(count_known_customers, program_id);
-  counts.rows_existing = known[0].as<std::int64_t>();
-  counts.rows_changed = hold_changes(sql, program_id, import_id, callbacks);
+  const bool program_has_claimants =
+      sql.exec_params1("SELECT EXISTS (SELECT 1 FROM claimants WHERE program_id = $1)",
+                       program_id)[0].as<bool>();
+  if (program_has_claimants) {
+    counts.rows_existing = sql.exec_params1(count_known_customers, program_id)[0].as<std::int64_t>();
+    counts.rows_changed = hold_changes(sql, program_id, import_id, callbacks);
+  }
   counts.rows_new = counts.rows_accepted - counts.rows_existing - counts.rows_changed;
   collect_shared_keys(sql, program_id);
   const std::int64_t inserted = insert_new_claimants(sql, program_id, import_id, actor, callbacks);
   DISBURSE_ASSERT(inserted == counts.rows_new);
-  sql.exec_params0(flag_existing_statement("import_shared_email_keys", "email_key"), program_id,
-                   import_id, "duplicate_email");
-  sql.exec_params0(flag_existing_statement("import_shared_address_keys", "address_key"),
-                   program_id, import_id, "duplicate_address");
+  if (program_has_claimants) flag_existing_claimants(sql, program_id, import_id);
   counts.rows_flagged =
       sql.exec_params1("SELECT count(*) FROM claimants WHERE program_id = $1 AND import_id = $2 "
                        "AND claim_state = 'pending_review'",

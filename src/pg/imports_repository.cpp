@@ -177,10 +177,22 @@ void for_each_rejection(Transaction& transaction, std::int64_t import_id, int ba
 }
 
 void prepare_bulk_transaction(Transaction& transaction, int statement_timeout_ms) {
-  transaction.sql().exec_params("SELECT set_config('statement_timeout', $1, true)",
-                                std::to_string(statement_timeout_ms));
+  pqxx::dbtransaction& sql = transaction.sql();
+  sql.exec_params("SELECT set_config('statement_timeout', $1, true)",
+                  std::to_string(statement_timeout_ms));
   // Grouping a million keys in memory instead of spilling to disk halves the set-based work.
-  transaction.sql().exec0("SET LOCAL work_mem = '256MB'");
+  sql.exec0("SET LOCAL work_mem = '256MB'");
+  // The staging table is scanned several times; with the default 8 MB of buffers for temporary
+  // tables each scan goes back to the file system. PostgreSQL refuses the change once the
+  // session has used temporary tables with another size (a pooled connection may have), and
+  // then the import simply runs with what the session has.
+  sql.exec0("SAVEPOINT bulk_buffers");
+  try {
+    sql.exec0("SET LOCAL temp_buffers = '256MB'");
+    sql.exec0("RELEASE SAVEPOINT bulk_buffers");
+  } catch (const pqxx::sql_error&) {
+    sql.exec0("ROLLBACK TO SAVEPOINT bulk_buffers");
+  }
 }
 
 }  // namespace disburse::pg

@@ -105,6 +105,9 @@ class ImportStaging {
 
 // What the set-based part of an import needs from the use case.
 struct ResolveCallbacks {
+  // False when the importer knows no accepted row repeats another's customer_id (its filter
+  // never said "maybe"): the search for repeats is then skipped.
+  bool may_repeat_customer_ids = true;
   // Seals a proposed record (JSON text) for claimant_changes.
   std::function<std::string(std::string_view)> seal;
   // Draws a fresh claim number, for the rare row whose number was already taken.

@@ -30,6 +30,15 @@ constexpr int first_round = 1;
 
 constexpr std::string_view imported_weight_label = "imported weight";
 
+// The service-wide statement timeout (30 s by default) is sized for requests. A run's COPY of
+// 1,000,000 shares, and above all an approval's INSERT of as many payments (about 30 s on a
+// loaded 2-vCPU host, measured by ops/bench/allocate), are bulk work that gets longer.
+constexpr int bulk_statement_timeout_ms = 600'000;
+
+bool in_setup(const domain::Program& program) {
+  return domain::parse_program_state(program.status) == domain::ProgramState::setup;
+}
+
 domain::Program locked_program(pg::Transaction& transaction, std::int64_t program_id) {
   auto program = pg::lock_program(transaction, program_id);
   if (!program) throw NotFound("no program " + std::to_string(program_id));
@@ -53,7 +62,7 @@ WeightingRuleView rule_view(const domain::Program& program, bool round_approved)
   WeightingRuleView view;
   view.program_id = program.id;
   view.is_default = program.weighting_rule.empty();
-  view.editable = !round_approved && program.status == "setup";
+  view.editable = !round_approved && in_setup(program);
   view.rule = domain::program_weighting_rule(program.weighting_rule);
   return view;
 }
@@ -142,7 +151,7 @@ void require_round_open(pg::Transaction& transaction, const domain::Program& pro
     throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
                    " already has an approved run (" + std::to_string(*approved) + ")");
   }
-  if (program.status != "setup") {
+  if (!in_setup(program)) {
     throw Conflict("program " + std::to_string(program.id) + " is " + program.status +
                    "; its first round can only be allocated during setup");
   }
@@ -194,7 +203,7 @@ WeightingRuleView set_weighting_rule(pg::Transaction& transaction, const Actor& 
     throw Conflict("the weighting rule of program " + std::to_string(program_id) +
                    " is fixed: allocation run " + std::to_string(*approved) + " is approved");
   }
-  if (program.status != "setup") {
+  if (!in_setup(program)) {
     throw Conflict("program " + std::to_string(program_id) + " is " + program.status +
                    "; its weighting rule can only change during setup");
   }
@@ -215,6 +224,7 @@ pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, cons
   const domain::Program program = locked_program(transaction, request.program_id);
   require_round_open(transaction, program, request.round);
   const domain::WeightingRule rule = domain::program_weighting_rule(program.weighting_rule);
+  pg::extend_statement_timeout(transaction, bulk_statement_timeout_ms);
   const WeighedClaims weighed = weigh_or_refuse(transaction, program, rule);
   const domain::AllocationParameters parameters =
       run_parameters(program, cap, parse_seed(request.seed, program.id, request.round));
@@ -256,11 +266,13 @@ pg::AllocationRunRecord locked_run(pg::Transaction& transaction, std::int64_t ru
   return *run;
 }
 
-void require_approvable(pg::Transaction& transaction, const Actor& actor,
-                        const pg::AllocationRunRecord& run) {
+// The run's state after approval, or Conflict/Forbidden naming why it cannot be approved.
+domain::AllocationRunState require_approvable(pg::Transaction& transaction, const Actor& actor,
+                                              const pg::AllocationRunRecord& run) {
   const auto state = domain::parse_allocation_run_state(run.state);
   DISBURSE_ASSERT(state.has_value());
-  if (!domain::transition(*state, domain::AllocationRunEvent::approve).ok()) {
+  const auto approval = domain::transition(*state, domain::AllocationRunEvent::approve);
+  if (!approval.ok()) {
     throw Conflict("allocation run " + std::to_string(run.id) + " is " + run.state +
                    " and cannot be approved");
   }
@@ -277,6 +289,17 @@ void require_approvable(pg::Transaction& transaction, const Actor& actor,
   if (run.allocated.is_zero()) {
     throw Conflict("allocation run " + std::to_string(run.id) + " pays no one (" + run.outcome + ")");
   }
+  return approval.next;
+}
+
+// The other runs of the round that are still waiting are superseded by the approved one.
+std::int64_t supersede_waiting_runs(pg::Transaction& transaction, const pg::AllocationRunRecord& run) {
+  constexpr auto waiting = domain::AllocationRunState::created;
+  const auto superseded = domain::transition(waiting, domain::AllocationRunEvent::supersede);
+  DISBURSE_ASSERT(superseded.ok());
+  return pg::supersede_other_runs(transaction, run.program_id, run.round, run.id,
+                                  std::string(domain::to_string(waiting)),
+                                  std::string(domain::to_string(superseded.next)));
 }
 
 // Weighs the current claims again and reruns the engine: approval pays what the run says only
@@ -347,13 +370,15 @@ ApprovalOutcome approve_allocation_run(pg::Transaction& transaction, const Actor
   // The program first, then the run: the order every money-moving use case takes its locks in.
   const domain::Program program = locked_program(transaction, program_of_run(transaction, run_id));
   pg::AllocationRunRecord run = locked_run(transaction, run_id);
-  require_approvable(transaction, actor, run);
+  const domain::AllocationRunState approved = require_approvable(transaction, actor, run);
+  pg::extend_statement_timeout(transaction, bulk_statement_timeout_ms);
   const domain::AllocationResult result = recompute_unchanged(transaction, program, run);
 
   ApprovalOutcome outcome;
   outcome.program_status = start_distribution(transaction, program);
-  pg::mark_run_approved(transaction, run.id, actor.user_id, actor.name);
-  outcome.runs_superseded = pg::supersede_other_runs(transaction, run.program_id, run.round, run.id);
+  pg::mark_run_approved(transaction, run.id, std::string(domain::to_string(approved)),
+                        actor.user_id, actor.name);
+  outcome.runs_superseded = supersede_waiting_runs(transaction, run);
   const pg::RunPayments payments{run.id, run.program_id, run.round, 1, program.settings.currency,
                                  std::string(domain::to_string(domain::PaymentState::allocated)),
                                  actor.name, "allocation run " + std::to_string(run.id) + " approved"};

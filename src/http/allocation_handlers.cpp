@@ -55,8 +55,10 @@ void set_rule(Exchange& exchange) {
 
 void create(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::run_allocation);
-  const app::AllocationRequest request =
-      allocation_request(exchange.id_parameter(0), exchange.json_body());
+  // Every field has a default, so an empty body asks for a run with the defaults.
+  const nlohmann::json body =
+      exchange.request.body.empty() ? nlohmann::json::object() : exchange.json_body();
+  const app::AllocationRequest request = allocation_request(exchange.id_parameter(0), body);
   run_idempotent(exchange, actor, false, [&](pg::Transaction& transaction) {
     return std::pair{201, app::allocation_run_json(
                               app::create_allocation_run(transaction, actor, request))};

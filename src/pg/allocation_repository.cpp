@@ -168,6 +168,12 @@ class CopyWriter {
 
 }  // namespace
 
+void extend_statement_timeout(Transaction& transaction, int timeout_ms) {
+  // set_config(…, true) is SET LOCAL with a bound parameter.
+  transaction.sql().exec_params1("SELECT set_config('statement_timeout', $1, true)",
+                                 std::to_string(timeout_ms));
+}
+
 void for_each_approved_claim(
     Transaction& transaction, std::int64_t program_id,
     const std::function<void(std::int64_t claimant_id, const domain::ClaimantWeightSource&)>& each) {
@@ -262,20 +268,21 @@ std::optional<std::int64_t> approved_run_id(Transaction& transaction, std::int64
   return rows[0][0].as<std::int64_t>();
 }
 
-void mark_run_approved(Transaction& transaction, std::int64_t run_id, std::int64_t user_id,
-                       const std::string& user_name) {
+void mark_run_approved(Transaction& transaction, std::int64_t run_id, const std::string& state,
+                       std::int64_t user_id, const std::string& user_name) {
   transaction.sql().exec_params0(
-      "UPDATE allocation_runs SET state = 'approved', approved_by_user_id = $2, approved_by = $3, "
+      "UPDATE allocation_runs SET state = $2, approved_by_user_id = $3, approved_by = $4, "
       "approved_at = now() WHERE id = $1",
-      run_id, user_id, user_name);
+      run_id, state, user_id, user_name);
 }
 
 std::int64_t supersede_other_runs(Transaction& transaction, std::int64_t program_id, int round,
-                                  std::int64_t approved_run_id) {
+                                  std::int64_t approved_run_id, const std::string& from_state,
+                                  const std::string& to_state) {
   return transaction.sql()
-      .exec_params("UPDATE allocation_runs SET state = 'superseded' WHERE program_id = $1 "
-                   "AND round = $2 AND id <> $3 AND state = 'created'",
-                   program_id, round, approved_run_id)
+      .exec_params("UPDATE allocation_runs SET state = $5 WHERE program_id = $1 AND round = $2 "
+                   "AND id <> $3 AND state = $4",
+                   program_id, round, approved_run_id, from_state, to_state)
       .affected_rows();
 }
 

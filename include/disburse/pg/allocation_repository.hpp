@@ -13,6 +13,10 @@
 
 namespace disburse::pg {
 
+// Raises the statement timeout for the rest of the transaction only, for the bulk statements of
+// a run or an approval over up to 1,000,000 claimants.
+void extend_statement_timeout(Transaction& transaction, int timeout_ms);
+
 // Calls `each` for every approved claim of the program, in claimant id order, reading through a
 // cursor so that 1,000,000 claims never sit in one result. The source's device type views the
 // row and is valid only during the call.
@@ -77,13 +81,15 @@ std::optional<AllocationRunRecord> find_allocation_run(Transaction& transaction,
 std::optional<std::int64_t> approved_run_id(Transaction& transaction, std::int64_t program_id,
                                             int round);
 
-// Records the approval; the state comes from the caller's transition.
-void mark_run_approved(Transaction& transaction, std::int64_t run_id, std::int64_t user_id,
-                       const std::string& user_name);
+// Records the approval with the state the caller's transition gave.
+void mark_run_approved(Transaction& transaction, std::int64_t run_id, const std::string& state,
+                       std::int64_t user_id, const std::string& user_name);
 
-// Marks the program's other not-yet-approved runs of the round superseded; returns how many.
+// Moves the program's other runs of the round from `from_state` to `to_state` (the caller's
+// supersede transition); returns how many.
 std::int64_t supersede_other_runs(Transaction& transaction, std::int64_t program_id, int round,
-                                  std::int64_t approved_run_id);
+                                  std::int64_t approved_run_id, const std::string& from_state,
+                                  const std::string& to_state);
 
 struct RunPayments {
   std::int64_t run_id = 0;

@@ -98,6 +98,12 @@ std::vector<domain::BatchFile> paypal_files(const domain::Batch& batch,
     items.push_back({payment.reference, payment.email, payment.amount, batch.currency,
                      settings.paypal_note});
   }
+  // Each part validates only its own items: duplicates across parts are caught here.
+  if (const auto issues = paypal::validate_items(items); !issues.empty()) {
+    throw InvalidInput("PayPal payouts file: payment " + issues.front().reference + " " +
+                       std::string(paypal::describe(issues.front().problem)) + " (" +
+                       std::to_string(issues.size()) + " problem(s) in the batch)");
+  }
   std::vector<domain::BatchFile> files;
   const auto parts = paypal::plan_parts(items, paypal_sender_batch_id(batch),
                                         static_cast<std::size_t>(settings.paypal_items_per_file));

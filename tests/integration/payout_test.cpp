@@ -333,27 +333,43 @@ TEST_CASE("concurrent batch creations never take the same payment") {
 TEST_CASE("killing the CLI while it creates batches or produces files loses and duplicates nothing") {
   TestDatabase database;
   add_finance_team(database);
-  const PayoutFixture fixture = seed_payouts(database, {20000, 0, 3000, 0});
+  const PayoutFixture fixture = seed_payouts(database, {20000, 0, 4000, 0});
   const std::string program = std::to_string(fixture.program_id);
   std::mt19937 random(std::random_device{}());
-  const auto kill_after_random_delay = [&](const std::vector<std::string>& arguments,
-                                           const std::map<std::string, std::string>& environment) {
+  // Runs the command to its end once to learn how long it takes, or kills it after a random
+  // delay within that time, so that the kills land anywhere in its work.
+  const auto run = [&](const std::vector<std::string>& arguments,
+                       const std::map<std::string, std::string>& environment,
+                       std::chrono::milliseconds kill_within) {
+    const auto started = std::chrono::steady_clock::now();
     const pid_t child = spawn_disburse(database, arguments, environment);
-    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 700));
-    kill(child, SIGKILL);
-    wait_for(child);
+    if (kill_within.count() > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(random() % kill_within.count()));
+      kill(child, SIGKILL);
+    }
+    const int status = wait_for(child);
+    if (kill_within.count() == 0) CHECK(status == 0);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   };
-  for (int round = 0; round < 6; round++) {
-    kill_after_random_delay({"batch", "create", "--program", program, "--method",
-                             round % 2 == 0 ? "paypal" : "ach", "--max-items", "6000", "--as",
-                             "maker"},
-                            password_environment("maker"));
+  const auto create_arguments = [&](const char* method) {
+    return std::vector<std::string>{"batch", "create", "--program", program, "--method", method,
+                                    "--max-items", "3000", "--as", "maker"};
+  };
+  const auto create_time = run(create_arguments("paypal"), password_environment("maker"), {});
+  int interrupted = 0;
+  for (int round = 0; round < 8; round++) {
+    const std::string before = database.scalar("SELECT count(*) FROM batches");
+    run(create_arguments(round % 2 == 0 ? "paypal" : "ach"), password_environment("maker"),
+        create_time);
+    interrupted += database.scalar("SELECT count(*) FROM batches") == before ? 1 : 0;
     check_payout_invariants(database, fixture);
   }
+  MESSAGE(interrupted << " of 8 batch creations were killed before they committed (a full one took "
+                      << create_time.count() << " ms)");
   // Finish: batch what is left, approve every draft, then kill file production midway.
   for (const char* method : {"paypal", "ach"}) {
     while (count_where(database, "state = 'allocated' AND method = '" + std::string(method) + "'") != "0") {
-      create_batch(database, fixture.program_id, method);
+      create_batch(database, fixture.program_id, method, "maker", 3000);
     }
   }
   const std::string drafts = database.scalar(
@@ -364,14 +380,23 @@ TEST_CASE("killing the CLI while it creates batches or produces files loses and 
     approve(database, std::stoll(id));
     batch_ids.push_back(id);
   }
+  REQUIRE(batch_ids.size() >= 3);
   const std::string dir = scratch_path("killed");
   std::filesystem::create_directories(dir);
-  for (const std::string& id : batch_ids) {
-    kill_after_random_delay({"batch", "file", id, "--out-dir", dir}, {});
+  const auto file_time = run({"batch", "file", batch_ids[0], "--out-dir", dir}, {}, {});
+  interrupted = 0;
+  for (std::size_t index = 1; index < batch_ids.size(); index++) {
+    run({"batch", "file", batch_ids[index], "--out-dir", dir}, {}, file_time);
+    interrupted += database.scalar("SELECT state FROM batches WHERE id = " + batch_ids[index]) ==
+                   "approved";
     check_payout_invariants(database, fixture);
   }
+  MESSAGE(interrupted << " of " << batch_ids.size() - 1 << " file productions were killed before "
+                      << "they committed (a full one took " << file_time.count() << " ms)");
   for (const std::string& id : batch_ids) produce_files(database, std::stoll(id), dir);
   CHECK(count_where(database, "program_id = " + program + " AND state <> 'submitted'") == "0");
+  CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE kind = 'payment_submitted'") ==
+        std::to_string(batch_ids.size()));
   check_payout_invariants(database, fixture);
   std::filesystem::remove_all(dir);
 }

@@ -15,18 +15,21 @@
 #include "disburse/domain/payment_reference.hpp"
 #include "disburse/domain/payment_state.hpp"
 #include "disburse/domain/program_state.hpp"
+#include "disburse/domain/reconciliation.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/ledger_repository.hpp"
 #include "disburse/pg/programs_repository.hpp"
+#include "disburse/pg/second_round_repository.hpp"
 #include "disburse/security/crypto.hpp"
 
 namespace disburse::app {
 
 namespace {
 
-// Later rounds are allocated from the returned pool to those who redeemed (DESIGN.md "Second
-// distribution"), which needs the payouts' outcomes; this use case allocates the first round.
+// Later rounds are allocated from the returned pool to those who redeemed in the round before
+// (DESIGN.md "Second distribution", issue 6), weighted as they were in that round.
 constexpr int first_round = 1;
+constexpr std::string_view redeemer_label = "redeemer of the previous round";
 
 constexpr std::string_view imported_weight_label = "imported weight";
 
@@ -142,10 +145,70 @@ domain::AllocationParameters run_parameters(const domain::Program& program, doma
   return {domain::distributable_amount(program.settings), program.settings.min_payment, cap, seed};
 }
 
+domain::Money returned_pool(pg::Transaction& transaction, std::int64_t program_id) {
+  return pg::ledger_balances(transaction, program_id).of(domain::ledger::Account::returned_pool);
+}
+
+// The first round divides the fund less the reserve; a later one the returned pool.
+domain::AllocationParameters round_parameters(pg::Transaction& transaction,
+                                              const domain::Program& program, int round,
+                                              domain::Money cap, std::uint64_t seed) {
+  domain::AllocationParameters parameters = run_parameters(program, cap, seed);
+  if (round != first_round) parameters.distributable = returned_pool(transaction, program.id);
+  return parameters;
+}
+
+WeighedClaims weigh_redeemers(pg::Transaction& transaction, std::int64_t program_id, int round) {
+  WeighedClaims weighed;
+  weighed.labels.emplace_back(redeemer_label);
+  weighed.claimants = pg::redeemer_weights(transaction, program_id, round - 1);
+  weighed.label_of_claimant.assign(weighed.claimants.size(), 0);
+  return weighed;
+}
+
+// A later round happens only when every redeemer's share would clear the minimum payment;
+// otherwise it says why and allocates nothing.
+WeighedClaims weigh_redeemers_or_refuse(pg::Transaction& transaction,
+                                        const domain::Program& program, int round) {
+  WeighedClaims weighed = weigh_redeemers(transaction, program.id, round);
+  std::vector<std::uint64_t> weights;
+  weights.reserve(weighed.claimants.size());
+  for (const domain::AllocationClaimant& claimant : weighed.claimants) weights.push_back(claimant.weight);
+  const domain::Money pool = returned_pool(transaction, program.id);
+  const domain::SecondRoundCheck check =
+      domain::check_second_round(pool, weights, program.settings.min_payment);
+  if (check.outcome != domain::SecondRoundOutcome::feasible) {
+    throw Conflict("no round " + std::to_string(round) + " for program " +
+                   std::to_string(program.id) + ": " + std::string(domain::to_string(check.outcome)) +
+                   " (returned pool " + domain::to_display_string(pool) + ", " +
+                   std::to_string(weighed.claimants.size()) + " redeemers, smallest share " +
+                   domain::to_display_string(check.smallest_share) + ", minimum payment " +
+                   domain::to_display_string(program.settings.min_payment) + ")");
+  }
+  return weighed;
+}
+
+// A later round needs a distributing program whose previous round was approved.
+void require_later_round_open(pg::Transaction& transaction, const domain::Program& program,
+                              int round) {
+  if (domain::parse_program_state(program.status) != domain::ProgramState::distributing) {
+    throw Conflict("program " + std::to_string(program.id) + " is " + program.status +
+                   "; a later round needs a distributing program");
+  }
+  if (!pg::approved_run_id(transaction, program.id, round - 1)) {
+    throw Conflict("round " + std::to_string(round - 1) + " of program " +
+                   std::to_string(program.id) + " has no approved run");
+  }
+  if (const auto approved = pg::approved_run_id(transaction, program.id, round)) {
+    throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
+                   " already has an approved run (" + std::to_string(*approved) + ")");
+  }
+}
+
 void require_round_open(pg::Transaction& transaction, const domain::Program& program, int round) {
   if (round != first_round) {
-    throw InvalidInput("only round 1 can be allocated here; a second round is allocated from the "
-                       "returned pool once payments have settled");
+    require_later_round_open(transaction, program, round);
+    return;
   }
   if (const auto approved = pg::approved_run_id(transaction, program.id, round)) {
     throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
@@ -225,9 +288,11 @@ pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, cons
   require_round_open(transaction, program, request.round);
   const domain::WeightingRule rule = domain::program_weighting_rule(program.weighting_rule);
   pg::extend_statement_timeout(transaction, bulk_statement_timeout_ms);
-  const WeighedClaims weighed = weigh_or_refuse(transaction, program, rule);
-  const domain::AllocationParameters parameters =
-      run_parameters(program, cap, parse_seed(request.seed, program.id, request.round));
+  const WeighedClaims weighed = request.round == first_round
+                                    ? weigh_or_refuse(transaction, program, rule)
+                                    : weigh_redeemers_or_refuse(transaction, program, request.round);
+  const domain::AllocationParameters parameters = round_parameters(
+      transaction, program, request.round, cap, parse_seed(request.seed, program.id, request.round));
   const domain::AllocationResult result = domain::allocate(parameters, weighed.claimants);
 
   pg::NewAllocationRun run{program.id, request.round, domain::to_canonical_text(rule),
@@ -312,8 +377,11 @@ domain::AllocationResult recompute_unchanged(pg::Transaction& transaction,
   if (domain::to_canonical_text(rule) != run.weighting_rule) {
     throw Conflict(stale + "the program's weighting rule; allocate again");
   }
-  const WeighedClaims weighed = weigh_approved_claims(transaction, program.id, rule);
-  const domain::AllocationParameters parameters = run_parameters(program, run.cap, run.seed);
+  const WeighedClaims weighed = run.round == first_round
+                                    ? weigh_approved_claims(transaction, program.id, rule)
+                                    : weigh_redeemers(transaction, program.id, run.round);
+  const domain::AllocationParameters parameters =
+      round_parameters(transaction, program, run.round, run.cap, run.seed);
   if (!weighed.problems.empty() || inputs_sha256(parameters, weighed.claimants) != run.inputs_sha256) {
     throw Conflict(stale + "the approved claims or the program's amounts (inputs hash differs); "
                    "allocate again");
@@ -335,8 +403,29 @@ std::vector<pg::PaymentReference> payment_references(const domain::AllocationRes
   return references;
 }
 
+// The money of earlier rounds' attempts that came back now funds this round: those attempts are
+// released to the pool for good (never reissued), then the round's total leaves the pool.
+std::int64_t book_later_round(pg::Transaction& transaction, const Actor& actor,
+                              const pg::AllocationRunRecord& run) {
+  const std::string reason = "released to round " + std::to_string(run.round) + " (run " +
+                             std::to_string(run.id) + ")";
+  for (const domain::PaymentState from :
+       {domain::PaymentState::expired, domain::PaymentState::returned,
+        domain::PaymentState::failed, domain::PaymentState::voided}) {
+    const domain::PaymentTransition release =
+        domain::transition(from, domain::PaymentEvent::release_to_pool);
+    DISBURSE_ASSERT(release.ok());
+    pg::release_earlier_rounds(transaction, run.program_id, run.round, from, release.next,
+                               actor.name, reason);
+  }
+  const pg::EntryContext context{run.program_id, actor.name,
+                                 "allocation run " + std::to_string(run.id) + " approved", run.id};
+  return pg::post_entry(transaction, context, domain::ledger::allocate_second_round(run.allocated));
+}
+
 std::int64_t book_allocation(pg::Transaction& transaction, const Actor& actor,
                              const pg::AllocationRunRecord& run) {
+  if (run.round != first_round) return book_later_round(transaction, actor, run);
   const domain::Money unallocated =
       pg::ledger_balances(transaction, run.program_id).of(domain::ledger::Account::unallocated_fund);
   if (unallocated < run.allocated) {
@@ -375,7 +464,8 @@ ApprovalOutcome approve_allocation_run(pg::Transaction& transaction, const Actor
   const domain::AllocationResult result = recompute_unchanged(transaction, program, run);
 
   ApprovalOutcome outcome;
-  outcome.program_status = start_distribution(transaction, program);
+  outcome.program_status =
+      run.round == first_round ? start_distribution(transaction, program) : program.status;
   pg::mark_run_approved(transaction, run.id, std::string(domain::to_string(approved)),
                         actor.user_id, actor.name);
   outcome.runs_superseded = supersede_waiting_runs(transaction, run);

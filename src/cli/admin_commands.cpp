@@ -12,6 +12,7 @@
 #include "disburse/domain/errors.hpp"
 #include "disburse/http/server.hpp"
 #include "disburse/jobs/import_jobs.hpp"
+#include "disburse/jobs/expiry_jobs.hpp"
 #include "disburse/jobs/job_runner.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/migrations.hpp"
@@ -70,6 +71,8 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   http::HttpServer server(config, database, secrets);
   jobs::JobRunner runner(database, config.jobs, worker_id());
   jobs::add_import_jobs(runner, database, secrets);
+  jobs::add_expiry_jobs(runner, database);
+  jobs::schedule_expiry_job(database);
   const int port = server.bind();
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);

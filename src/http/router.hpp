@@ -54,5 +54,6 @@ void add_program_routes(Router& router);
 void add_import_routes(Router& router);
 void add_allocation_routes(Router& router);
 void add_batch_routes(Router& router);
+void add_reconcile_routes(Router& router);
 
 }  // namespace disburse::http

@@ -36,6 +36,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_import_routes(router);
   add_allocation_routes(router);
   add_batch_routes(router);
+  add_reconcile_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();
 }

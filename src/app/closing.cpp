@@ -34,11 +34,12 @@ domain::ProgramState next_state(pg::Transaction& transaction, std::int64_t progr
   return transition.next;
 }
 
-std::int64_t release_all(pg::Transaction& transaction, const Actor& actor, std::int64_t program_id) {
+std::int64_t release_all(pg::Transaction& transaction, const Actor& actor,
+                         std::int64_t program_id) {
   std::int64_t released = 0;
   for (const domain::PaymentState from :
-       {domain::PaymentState::expired, domain::PaymentState::returned,
-        domain::PaymentState::failed, domain::PaymentState::voided}) {
+       {domain::PaymentState::expired, domain::PaymentState::returned, domain::PaymentState::failed,
+        domain::PaymentState::voided}) {
     const domain::PaymentTransition release =
         domain::transition(from, domain::PaymentEvent::release_to_pool);
     DISBURSE_ASSERT(release.ok());
@@ -49,7 +50,8 @@ std::int64_t release_all(pg::Transaction& transaction, const Actor& actor, std::
 }
 
 CloseResult close_in(pg::Transaction& transaction, const Actor& actor, std::int64_t program_id) {
-  const domain::ProgramState closed = next_state(transaction, program_id, domain::ProgramEvent::close);
+  const domain::ProgramState closed =
+      next_state(transaction, program_id, domain::ProgramEvent::close);
   if (const std::int64_t unsettled = pg::count_unsettled_payments(transaction, program_id)) {
     throw Conflict("program " + std::to_string(program_id) + " has " + std::to_string(unsettled) +
                    " payments still on their way: reconcile, expire or void them first");
@@ -67,9 +69,8 @@ CloseResult close_in(pg::Transaction& transaction, const Actor& actor, std::int6
                                           domain::Money()));
   }
   pg::update_program_status(transaction, program_id, std::string(domain::to_string(closed)));
-  pg::append_audit(transaction, {actor.name, "program.close", "program",
-                                 std::to_string(program_id), program_id,
-                                 close_json(result).dump()});
+  pg::append_audit(transaction, {actor.name, "program.close", "program", std::to_string(program_id),
+                                 program_id, close_json(result).dump()});
   return result;
 }
 
@@ -100,29 +101,29 @@ PurgeResult purge_program(pg::Database& database, const Actor& actor, std::int64
         next_state(transaction, program_id, domain::ProgramEvent::purge);
     PurgeResult result{program_id, pg::erase_personal_data(transaction, program_id)};
     pg::update_program_status(transaction, program_id, std::string(domain::to_string(purged)));
-    pg::append_audit(transaction, {actor.name, "program.purge", "program",
-                                   std::to_string(program_id), program_id,
-                                   purge_json(result).dump()});
+    pg::append_audit(transaction,
+                     {actor.name, "program.purge", "program", std::to_string(program_id),
+                      program_id, purge_json(result).dump()});
     return result;
   });
 }
 
 nlohmann::json purge_json(const PurgeResult& result) {
   const pg::PurgeCounts& erased = result.erased;
-  return {{"program_id", result.program_id},
-          {"status", "purged"},
-          {"erased",
-           {{"claimants", erased.claimants},
-            {"claimant_columns",
-             {"first_name", "last_name", "email", "phone", "address1", "address2", "city",
-              "state", "postal_code", "country", "bank_routing_sealed", "bank_account_sealed",
-              "bank_account_type", "email_key", "address_key", "portal_zip5",
-              "record_fingerprint"}},
-            {"import_rejection_raw_records", erased.import_rejection_records},
-            {"import_file_chunks", erased.import_chunks},
-            {"claimant_change_proposals", erased.claimant_change_proposals},
-            {"batch_file_contents", erased.batch_files}}},
-          {"kept", {"ids", "claim_numbers", "amounts", "payments", "ledger", "audit_log"}}};
+  return {
+      {"program_id", result.program_id},
+      {"status", "purged"},
+      {"erased",
+       {{"claimants", erased.claimants},
+        {"claimant_columns",
+         {"first_name", "last_name", "email", "phone", "address1", "address2", "city", "state",
+          "postal_code", "country", "bank_routing_sealed", "bank_account_sealed",
+          "bank_account_type", "email_key", "address_key", "portal_zip5", "record_fingerprint"}},
+        {"import_rejection_raw_records", erased.import_rejection_records},
+        {"import_file_chunks", erased.import_chunks},
+        {"claimant_change_proposals", erased.claimant_change_proposals},
+        {"batch_file_contents", erased.batch_files}}},
+      {"kept", {"ids", "claim_numbers", "amounts", "payments", "ledger", "audit_log"}}};
 }
 
 }  // namespace disburse::app

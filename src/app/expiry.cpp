@@ -28,11 +28,12 @@ struct ExpiryGroup {
 };
 
 std::map<PaymentState, ExpiryGroup> due_payments(pg::Transaction& transaction,
-                                                 const domain::Program& program,
-                                                 std::int64_t now, ExpiryReport& report) {
+                                                 const domain::Program& program, std::int64_t now,
+                                                 ExpiryReport& report) {
   const domain::ProgramSettings& settings = program.settings;
   // Nothing submitted within the shorter window can be due, so the query skips it.
-  const std::int64_t shortest_days = std::min(settings.paypal_window_days, settings.check_window_days);
+  const std::int64_t shortest_days =
+      std::min(settings.paypal_window_days, settings.check_window_days);
   std::map<PaymentState, ExpiryGroup> groups;
   for (const pg::ExpiryCandidate& candidate :
        pg::lock_expiry_candidates(transaction, program.id, now - shortest_days * seconds_per_day)) {
@@ -88,9 +89,9 @@ ExpiryReport expire_in(pg::Transaction& transaction, const Actor& actor, std::in
     expire_group(transaction, actor, program_id, from, group, when);
   }
   if (report.expired > 0) {
-    pg::append_audit(transaction, {actor.name, "payment.expire", "program",
-                                   std::to_string(program_id), program_id,
-                                   expiry_json(report).dump()});
+    pg::append_audit(transaction,
+                     {actor.name, "payment.expire", "program", std::to_string(program_id),
+                      program_id, expiry_json(report).dump()});
   }
   return report;
 }

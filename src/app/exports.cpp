@@ -17,7 +17,9 @@ constexpr int export_page_size = 5000;
 constexpr std::array<const char*, 5> export_kinds = {"payments", "ledger", "rollforward",
                                                      "regulator", "discrepancies"};
 
-std::string id_text(std::int64_t id) { return id == 0 ? std::string() : std::to_string(id); }
+std::string id_text(std::int64_t id) {
+  return id == 0 ? std::string() : std::to_string(id);
+}
 
 // A ratio as a decimal with four places, computed in integers: 0.4375.
 std::string ratio_text(std::int64_t part, std::int64_t whole) {
@@ -39,26 +41,28 @@ std::int64_t write_payments(pg::Transaction& transaction, std::int64_t program_i
                   "amount", "currency", "state", "reference", "batch_id", "previous_payment_id",
                   "created_at", "submitted_at", "paid_at", "state_changed_at", "history"});
   std::int64_t rows = 0;
-  pg::for_each_payment(transaction, program_id, export_page_size, [&](const pg::PaymentExportRow& row) {
-    writer.write_plain(std::to_string(row.id));
-    writer.write_text(row.claim_number);
-    writer.write_plain(std::to_string(row.round));
-    writer.write_plain(std::to_string(row.attempt));
-    writer.write_plain(row.method);
-    writer.write_plain(std::to_string(row.amount.cents()));
-    writer.write_plain(domain::to_decimal_string(row.amount));
-    writer.write_plain(row.currency);
-    writer.write_plain(row.state);
-    writer.write_text(row.reference);
-    writer.write_plain(id_text(row.batch_id));
-    writer.write_plain(id_text(row.previous_payment_id));
-    for (const std::string* at : {&row.created_at, &row.submitted_at, &row.paid_at, &row.state_changed_at}) {
-      writer.write_plain(*at);
-    }
-    writer.write_text(row.history);
-    writer.end_record();
-    rows++;
-  });
+  pg::for_each_payment(
+      transaction, program_id, export_page_size, [&](const pg::PaymentExportRow& row) {
+        writer.write_plain(std::to_string(row.id));
+        writer.write_text(row.claim_number);
+        writer.write_plain(std::to_string(row.round));
+        writer.write_plain(std::to_string(row.attempt));
+        writer.write_plain(row.method);
+        writer.write_plain(std::to_string(row.amount.cents()));
+        writer.write_plain(domain::to_decimal_string(row.amount));
+        writer.write_plain(row.currency);
+        writer.write_plain(row.state);
+        writer.write_text(row.reference);
+        writer.write_plain(id_text(row.batch_id));
+        writer.write_plain(id_text(row.previous_payment_id));
+        for (const std::string* at :
+             {&row.created_at, &row.submitted_at, &row.paid_at, &row.state_changed_at}) {
+          writer.write_plain(*at);
+        }
+        writer.write_text(row.history);
+        writer.end_record();
+        rows++;
+      });
   return rows;
 }
 
@@ -67,21 +71,22 @@ std::int64_t write_ledger(pg::Transaction& transaction, std::int64_t program_id,
   header(writer, {"entry_id", "created_at", "kind", "account", "amount_cents", "amount", "memo",
                   "run_id", "batch_id", "payment_id", "actor"});
   std::int64_t rows = 0;
-  pg::for_each_posting(transaction, program_id, export_page_size, [&](const pg::LedgerExportRow& row) {
-    writer.write_plain(std::to_string(row.entry_id));
-    writer.write_plain(row.created_at);
-    writer.write_plain(row.kind);
-    writer.write_plain(row.account);
-    writer.write_plain(std::to_string(row.amount.cents()));
-    writer.write_plain(domain::to_decimal_string(row.amount));
-    writer.write_text(row.memo);
-    writer.write_plain(id_text(row.run_id));
-    writer.write_plain(id_text(row.batch_id));
-    writer.write_plain(id_text(row.payment_id));
-    writer.write_text(row.actor);
-    writer.end_record();
-    rows++;
-  });
+  pg::for_each_posting(transaction, program_id, export_page_size,
+                       [&](const pg::LedgerExportRow& row) {
+                         writer.write_plain(std::to_string(row.entry_id));
+                         writer.write_plain(row.created_at);
+                         writer.write_plain(row.kind);
+                         writer.write_plain(row.account);
+                         writer.write_plain(std::to_string(row.amount.cents()));
+                         writer.write_plain(domain::to_decimal_string(row.amount));
+                         writer.write_text(row.memo);
+                         writer.write_plain(id_text(row.run_id));
+                         writer.write_plain(id_text(row.batch_id));
+                         writer.write_plain(id_text(row.payment_id));
+                         writer.write_text(row.actor);
+                         writer.end_record();
+                         rows++;
+                       });
   return rows;
 }
 
@@ -105,7 +110,8 @@ std::int64_t write_rollforward(pg::Transaction& transaction, const domain::Progr
     money_row(writer, row.key, row.label, row.amount);
   }
   money_row(writer, "total", "Accounted for", roll.total);
-  money_row(writer, "difference", roll.ties() ? "Ties out" : "DOES NOT TIE", roll.fund - roll.total);
+  money_row(writer, "difference", roll.ties() ? "Ties out" : "DOES NOT TIE",
+            roll.fund - roll.total);
   return static_cast<std::int64_t>(roll.rows.size()) + 4;
 }
 
@@ -129,7 +135,8 @@ std::int64_t write_regulator(pg::Transaction& transaction, const domain::Program
     writer.write_plain(std::to_string(row.paid.cents()));
     writer.write_plain(domain::to_decimal_string(row.paid));
     writer.write_plain(ratio_text(row.redeemers, row.claimants_with_payments));
-    const __int128 share = static_cast<__int128>(reserve) * row.claimants / std::max<std::int64_t>(all_claimants, 1);
+    const __int128 share =
+        static_cast<__int128>(reserve) * row.claimants / std::max<std::int64_t>(all_claimants, 1);
     writer.write_plain(std::to_string(static_cast<std::int64_t>(share)));
     writer.end_record();
     rows++;
@@ -139,26 +146,27 @@ std::int64_t write_regulator(pg::Transaction& transaction, const domain::Program
 
 std::int64_t write_discrepancies(pg::Transaction& transaction, std::int64_t program_id,
                                  formats::CsvWriter& writer) {
-  header(writer, {"reconciliation_id", "batch_id", "kind", "imported_at", "line_number",
-                  "reference", "payment_id", "reported_status", "amount", "currency", "outcome",
-                  "detail"});
+  header(writer,
+         {"reconciliation_id", "batch_id", "kind", "imported_at", "line_number", "reference",
+          "payment_id", "reported_status", "amount", "currency", "outcome", "detail"});
   std::int64_t rows = 0;
-  pg::for_each_discrepancy(transaction, program_id, export_page_size, [&](const pg::DiscrepancyRow& row) {
-    writer.write_plain(std::to_string(row.reconciliation_id));
-    writer.write_plain(std::to_string(row.batch_id));
-    writer.write_plain(row.kind);
-    writer.write_plain(row.created_at);
-    writer.write_plain(std::to_string(row.line.line_number));
-    writer.write_text(row.line.reference);
-    writer.write_plain(id_text(row.line.payment_id));
-    writer.write_text(row.line.reported_status);
-    writer.write_plain(row.line.amount ? domain::to_decimal_string(*row.line.amount) : "");
-    writer.write_text(row.line.currency);
-    writer.write_plain(row.line.outcome);
-    writer.write_text(row.line.detail);
-    writer.end_record();
-    rows++;
-  });
+  pg::for_each_discrepancy(
+      transaction, program_id, export_page_size, [&](const pg::DiscrepancyRow& row) {
+        writer.write_plain(std::to_string(row.reconciliation_id));
+        writer.write_plain(std::to_string(row.batch_id));
+        writer.write_plain(row.kind);
+        writer.write_plain(row.created_at);
+        writer.write_plain(std::to_string(row.line.line_number));
+        writer.write_text(row.line.reference);
+        writer.write_plain(id_text(row.line.payment_id));
+        writer.write_text(row.line.reported_status);
+        writer.write_plain(row.line.amount ? domain::to_decimal_string(*row.line.amount) : "");
+        writer.write_text(row.line.currency);
+        writer.write_plain(row.line.outcome);
+        writer.write_text(row.line.detail);
+        writer.end_record();
+        rows++;
+      });
   return rows;
 }
 
@@ -177,7 +185,8 @@ void check_export_kind(const std::string& kind) {
   for (const char* known : export_kinds) {
     if (kind == known) return;
   }
-  throw InvalidInput("the export kind must be payments, ledger, rollforward, regulator or discrepancies");
+  throw InvalidInput(
+      "the export kind must be payments, ledger, rollforward, regulator or discrepancies");
 }
 
 std::int64_t write_export(pg::Database& database, const Actor& actor, std::int64_t program_id,

@@ -42,12 +42,14 @@ class PaymentIndex {
 
   pg::ReconcilablePayment* find(const ResultFileLine& line) {
     switch (line.key) {
-      case MatchKey::check_number: return at(by_check_, line.check_number);
+      case MatchKey::check_number:
+        return at(by_check_, line.check_number);
       case MatchKey::trace_number:
         // The bank echoes our trace; the individual id is the fallback when it does not.
         if (auto* payment = at(by_trace_, line.trace_number)) return payment;
         return at(by_reference_, line.reference);
-      case MatchKey::reference: return at(by_reference_, line.reference);
+      case MatchKey::reference:
+        return at(by_reference_, line.reference);
     }
     return nullptr;
   }
@@ -108,10 +110,10 @@ void apply(Run& run, pg::ReconcilablePayment& payment, domain::PaymentEvent even
            pg::ReconciliationLine& stored) {
   const domain::PaymentTransition move = domain::transition(payment.state, event);
   DISBURSE_ASSERT(move.ok());
-  const bool moved = pg::move_payment(
-      run.transaction, payment.id, payment.state, move.next, run.actor.name,
-      "reconciliation " + std::to_string(run.reconciliation_id) + " line " +
-          std::to_string(stored.line_number) + ": " + stored.reported_status);
+  const bool moved =
+      pg::move_payment(run.transaction, payment.id, payment.state, move.next, run.actor.name,
+                       "reconciliation " + std::to_string(run.reconciliation_id) + " line " +
+                           std::to_string(stored.line_number) + ": " + stored.reported_status);
   // The batch's payments are locked for the whole transaction, so the state read is current.
   DISBURSE_ASSERT(moved);
   stored.from_state = std::string(domain::to_string(payment.state));
@@ -140,10 +142,9 @@ void apply_change(Run& run, const ResultFileLine& line, const pg::ReconcilablePa
     account_type = *line.correction->transaction_code / 10 == 3 ? "savings" : "checking";
   }
   const bool corrected = pg::correct_bank_data(
-      run.transaction, {payment->claimant_id,
-                        sealed_or_empty(run.secrets, line.correction->routing_number),
-                        sealed_or_empty(run.secrets, line.correction->account_number),
-                        account_type});
+      run.transaction,
+      {payment->claimant_id, sealed_or_empty(run.secrets, line.correction->routing_number),
+       sealed_or_empty(run.secrets, line.correction->account_number), account_type});
   stored.outcome = corrected ? "change_applied" : "unchanged";
   // The same notice twice in one file is applied once, like across files.
   if (corrected) run.applied_before.insert(line.fingerprint);
@@ -177,8 +178,8 @@ void decide_line(Run& run, const ResultFileLine& line) {
 
 void post_ledger(Run& run) {
   for (const auto& [transition, amount] : run.moved) {
-    const auto entry = domain::ledger::entry_for_transition(transition.first, transition.second,
-                                                            amount);
+    const auto entry =
+        domain::ledger::entry_for_transition(transition.first, transition.second, amount);
     if (!entry || amount.is_zero()) continue;
     pg::post_entry(run.transaction,
                    {run.batch.program_id, run.actor.name,
@@ -210,9 +211,9 @@ void audit(Run& run, const ResultFile& file, const std::string& sha256) {
                                   {"file_sha256", sha256},
                                   {"lines", file.lines.size()},
                                   {"counts", counts_json(run.counts)}};
-  pg::append_audit(run.transaction, {run.actor.name, "batch.reconcile", "reconciliation",
-                                     std::to_string(run.reconciliation_id), run.batch.program_id,
-                                     details.dump()});
+  pg::append_audit(run.transaction,
+                   {run.actor.name, "batch.reconcile", "reconciliation",
+                    std::to_string(run.reconciliation_id), run.batch.program_id, details.dump()});
 }
 
 domain::Batch batch_to_reconcile(pg::Transaction& transaction, std::int64_t batch_id) {
@@ -239,9 +240,9 @@ domain::Batch batch_to_reconcile(pg::Transaction& transaction, std::int64_t batc
 }
 
 ReconciliationReport report_of(const pg::StoredReconciliation& stored) {
-  ReconciliationReport report{stored.id,    stored.program_id, stored.batch_id,
-                              stored.kind,  stored.file_sha256, stored.lines, {},
-                              stored.created_by, stored.created_at};
+  ReconciliationReport report{stored.id,   stored.program_id,  stored.batch_id,
+                              stored.kind, stored.file_sha256, stored.lines,
+                              {},          stored.created_by,  stored.created_at};
   // Named, so that it outlives the loop over its items.
   const nlohmann::json counts = nlohmann::json::parse(stored.counts_json);
   for (const auto& [outcome, count] : counts.items()) {
@@ -260,9 +261,16 @@ ReconciliationReport reconcile(pg::Transaction& transaction, const Actor& actor,
   // Reading the file before writing anything: a file that cannot be read changes nothing.
   const ResultFile file = read_result_file(batch.method, content, batch.currency);
   const std::string sha256 = security::sha256_hex(content);
-  Run run{transaction, actor, secrets, batch, 0,
+  Run run{transaction,
+          actor,
+          secrets,
+          batch,
+          0,
           PaymentIndex(pg::lock_batch_payments(transaction, batch_id)),
-          pg::applied_fingerprints(transaction, batch_id), {}, {}, {}};
+          pg::applied_fingerprints(transaction, batch_id),
+          {},
+          {},
+          {}};
   run.reconciliation_id = pg::insert_reconciliation(
       transaction, {batch.program_id, batch.id, file.kind, sha256, actor.name});
   for (const ResultFileLine& line : file.lines) decide_line(run, line);
@@ -298,20 +306,20 @@ void export_reconciliation_report(pg::Database& database, const Actor& actor,
     writer.write_plain_record(std::vector<std::string>{
         "line_number", "reference", "payment_id", "reported_status", "amount", "currency",
         "outcome", "from_state", "to_state", "detail"});
-    pg::for_each_line(transaction, reconciliation_id, report_page_size,
-                      [&](const pg::ReconciliationLine& line) {
-                        writer.write_plain(std::to_string(line.line_number));
-                        writer.write_text(line.reference);
-                        writer.write_plain(line.payment_id ? std::to_string(line.payment_id) : "");
-                        writer.write_text(line.reported_status);
-                        writer.write_plain(line.amount ? domain::to_decimal_string(*line.amount) : "");
-                        writer.write_text(line.currency);
-                        writer.write_plain(line.outcome);
-                        writer.write_plain(line.from_state);
-                        writer.write_plain(line.to_state);
-                        writer.write_text(line.detail);
-                        writer.end_record();
-                      });
+    pg::for_each_line(
+        transaction, reconciliation_id, report_page_size, [&](const pg::ReconciliationLine& line) {
+          writer.write_plain(std::to_string(line.line_number));
+          writer.write_text(line.reference);
+          writer.write_plain(line.payment_id ? std::to_string(line.payment_id) : "");
+          writer.write_text(line.reported_status);
+          writer.write_plain(line.amount ? domain::to_decimal_string(*line.amount) : "");
+          writer.write_text(line.currency);
+          writer.write_plain(line.outcome);
+          writer.write_plain(line.from_state);
+          writer.write_plain(line.to_state);
+          writer.write_text(line.detail);
+          writer.end_record();
+        });
     writer.flush();
     return 0;
   });

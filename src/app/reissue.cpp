@@ -24,15 +24,15 @@ PaymentState move(pg::Transaction& transaction, const Actor& actor, pg::PaymentR
                   PaymentEvent event, const std::string& reason, std::int64_t ledger_payment_id) {
   const domain::PaymentTransition transition = domain::transition(payment.state, event);
   DISBURSE_ASSERT(transition.ok());
-  const bool moved = pg::move_payment(transaction, payment.id, payment.state, transition.next,
-                                     actor.name, reason);
+  const bool moved =
+      pg::move_payment(transaction, payment.id, payment.state, transition.next, actor.name, reason);
   // The payment is locked for the transaction, so its state is the one read.
   DISBURSE_ASSERT(moved);
   const auto entry =
       domain::ledger::entry_for_transition(payment.state, transition.next, payment.amount);
   if (entry) {
-    pg::post_entry(transaction,
-                   {payment.program_id, actor.name, reason, 0, 0, ledger_payment_id}, *entry);
+    pg::post_entry(transaction, {payment.program_id, actor.name, reason, 0, 0, ledger_payment_id},
+                   *entry);
   }
   payment.state = transition.next;
   return transition.next;
@@ -92,9 +92,9 @@ ReissueResult reissue_payment(pg::Transaction& transaction, const Actor& actor,
   next.previous_payment_id = payment.id;
   next.reference = domain::payment_reference(
       {payment.program_id, payment.round, payment.claimant_id, next.attempt});
-  next.id = pg::insert_next_attempt(transaction, next, actor.name,
-                                    "attempt " + std::to_string(next.attempt) + " of payment " +
-                                        std::to_string(payment.id));
+  next.id = pg::insert_next_attempt(
+      transaction, next, actor.name,
+      "attempt " + std::to_string(next.attempt) + " of payment " + std::to_string(payment.id));
   // The reissue entry is booked against the new attempt: it funds it.
   move(transaction, actor, payment, PaymentEvent::reissue, reason, next.id);
   result.payment_id = next.id;
@@ -102,9 +102,9 @@ ReissueResult reissue_payment(pg::Transaction& transaction, const Actor& actor,
   result.attempt = next.attempt;
   result.method = request.method;
   result.amount = next.amount;
-  pg::append_audit(transaction, {actor.name, "payment.reissue", "payment",
-                                 std::to_string(payment.id), payment.program_id,
-                                 reissue_json(result).dump()});
+  pg::append_audit(transaction,
+                   {actor.name, "payment.reissue", "payment", std::to_string(payment.id),
+                    payment.program_id, reissue_json(result).dump()});
   return result;
 }
 

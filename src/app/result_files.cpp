@@ -41,9 +41,12 @@ ResultFile read_paypal(const std::string& content) {
   std::istringstream input(content);
   const paypal::ResultsFile file = paypal::read_results(input);
   switch (file.header_error) {
-    case paypal::ResultHeaderError::none: break;
-    case paypal::ResultHeaderError::empty_file: throw InvalidInput("the results file is empty");
-    case paypal::ResultHeaderError::malformed: throw InvalidInput(header_problem("malformed", ""));
+    case paypal::ResultHeaderError::none:
+      break;
+    case paypal::ResultHeaderError::empty_file:
+      throw InvalidInput("the results file is empty");
+    case paypal::ResultHeaderError::malformed:
+      throw InvalidInput(header_problem("malformed", ""));
     case paypal::ResultHeaderError::missing_column:
       throw InvalidInput(header_problem("missing a column", file.header_column));
     case paypal::ResultHeaderError::duplicate_column:
@@ -58,14 +61,14 @@ ResultFile read_paypal(const std::string& content) {
     line.outcome = domain::map_paypal_status(line.reported_status);
     line.amount = source.amount;
     line.currency = source.currency;
-    line.fingerprint = fingerprint_of({"paypal", source.reference, source.provider_item_id,
-                                       line.reported_status, std::to_string(source.amount.cents()),
-                                       source.currency, source.time_text});
+    line.fingerprint =
+        fingerprint_of({"paypal", source.reference, source.provider_item_id, line.reported_status,
+                        std::to_string(source.amount.cents()), source.currency, source.time_text});
     result.lines.push_back(std::move(line));
   }
   for (const paypal::ResultLineProblem& problem : file.problems) {
-    result.lines.push_back(malformed_line(problem.line_number, paypal::describe(problem.error),
-                                          problem.value));
+    result.lines.push_back(
+        malformed_line(problem.line_number, paypal::describe(problem.error), problem.value));
   }
   return result;
 }
@@ -74,10 +77,10 @@ ResultFile read_checks(const std::string& content, const std::string& currency) 
   std::istringstream input(content);
   const checks::PaidChecksFile file = checks::read_paid_checks(input);
   if (file.header_error != checks::PaidChecksHeaderError::none) {
-    throw InvalidInput(header_problem(file.header_error == checks::PaidChecksHeaderError::missing_column
-                                          ? "missing a column"
-                                          : "repeating a column",
-                                      file.header_column));
+    throw InvalidInput(header_problem(
+        file.header_error == checks::PaidChecksHeaderError::missing_column ? "missing a column"
+                                                                           : "repeating a column",
+        file.header_column));
   }
   ResultFile result{"paid_checks", {}};
   for (const checks::PaidCheckLine& source : file.lines) {
@@ -96,8 +99,8 @@ ResultFile read_checks(const std::string& content, const std::string& currency) 
     result.lines.push_back(std::move(line));
   }
   for (const checks::PaidCheckProblem& problem : file.problems) {
-    result.lines.push_back(malformed_line(problem.line_number, checks::describe(problem.error),
-                                          problem.value));
+    result.lines.push_back(
+        malformed_line(problem.line_number, checks::describe(problem.error), problem.value));
   }
   return result;
 }
@@ -112,9 +115,9 @@ ResultFileLine return_line(const nacha::ReturnNotice& notice, const std::string&
   line.outcome = domain::map_ach_return_code(notice.return_reason_code);
   line.amount = notice.amount;
   line.currency = currency;
-  line.fingerprint = fingerprint_of({"ach_return", notice.original_trace_number,
-                                     notice.individual_identification, notice.return_reason_code,
-                                     std::to_string(notice.amount.cents())});
+  line.fingerprint =
+      fingerprint_of({"ach_return", notice.original_trace_number, notice.individual_identification,
+                      notice.return_reason_code, std::to_string(notice.amount.cents())});
   return line;
 }
 
@@ -126,9 +129,9 @@ ResultFileLine change_line(const nacha::ChangeNotice& notice) {
   line.trace_number = notice.original_trace_number;
   line.reported_status = notice.change_code;
   line.correction = notice.corrected;
-  line.fingerprint = fingerprint_of({"ach_change", notice.original_trace_number,
-                                     notice.individual_identification, notice.change_code,
-                                     notice.corrected_data});
+  line.fingerprint =
+      fingerprint_of({"ach_change", notice.original_trace_number, notice.individual_identification,
+                      notice.change_code, notice.corrected_data});
   return line;
 }
 
@@ -149,8 +152,9 @@ ResultFile read_nacha(const std::string& content, const std::string& currency) {
     result.lines.push_back(change_line(notice));
   }
   if (result.lines.empty()) {
-    throw InvalidInput("the NACHA file holds no returns (addenda 99) and no notifications of "
-                       "change (addenda 98): is it the file we sent?");
+    throw InvalidInput(
+        "the NACHA file holds no returns (addenda 99) and no notifications of "
+        "change (addenda 98): is it the file we sent?");
   }
   return result;
 }
@@ -161,9 +165,15 @@ ResultFile read_result_file(domain::PaymentMethod method, const std::string& con
                             const std::string& program_currency) {
   ResultFile file;
   switch (method) {
-    case domain::PaymentMethod::paypal: file = read_paypal(content); break;
-    case domain::PaymentMethod::check: file = read_checks(content, program_currency); break;
-    case domain::PaymentMethod::ach: file = read_nacha(content, program_currency); break;
+    case domain::PaymentMethod::paypal:
+      file = read_paypal(content);
+      break;
+    case domain::PaymentMethod::check:
+      file = read_checks(content, program_currency);
+      break;
+    case domain::PaymentMethod::ach:
+      file = read_nacha(content, program_currency);
+      break;
   }
   if (file.lines.empty()) throw InvalidInput("the results file holds no lines");
   std::stable_sort(file.lines.begin(), file.lines.end(),

@@ -19,8 +19,8 @@ enum class MatchKey { reference, trace_number, check_number };
 struct ResultFileLine {
   std::int64_t line_number = 0;  // The file's line (or NACHA record) number.
   MatchKey key = MatchKey::reference;
-  std::string reference;        // sender_item_id, the NACHA individual id, or the check number
-  std::string trace_number;     // NACHA: the original entry's trace, tried before the reference
+  std::string reference;     // sender_item_id, the NACHA individual id, or the check number
+  std::string trace_number;  // NACHA: the original entry's trace, tried before the reference
   std::int64_t check_number = 0;
   std::string reported_status;  // As the file says it: SUCCESS, R03, PAID…
   std::optional<domain::ReportedOutcome> outcome;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "disburse/app/expiry.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/http/server.hpp"
 #include "disburse/jobs/import_jobs.hpp"
@@ -72,7 +73,7 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   jobs::JobRunner runner(database, config.jobs, worker_id());
   jobs::add_import_jobs(runner, database, secrets);
   jobs::add_expiry_jobs(runner, database);
-  jobs::schedule_expiry_job(database);
+  jobs::ExpiryScheduler expiry(database, app::expiry_job_interval_seconds);
   const int port = server.bind();
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
@@ -82,8 +83,10 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   });
   std::thread signal_thread([&] { signals_context.run(); });
   runner.start();
+  expiry.start();
   std::cerr << "disburse: serving on http://" << config.listen_host << ":" << port << "\n";
   server.serve();
+  expiry.stop();
   runner.stop();
   signals_context.stop();
   signal_thread.join();

@@ -67,8 +67,8 @@ nlohmann::json report(Context& context, Arguments& arguments) {
     if (!output) throw InvalidInput("cannot write " + path);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) throw InvalidInput("cannot write " + path);
-  nlohmann::json output =
-      app::reconciliation_json(app::show_reconciliation(context.database(), actor, reconciliation_id));
+  nlohmann::json output = app::reconciliation_json(
+      app::show_reconciliation(context.database(), actor, reconciliation_id));
   output["path"] = path;
   return output;
 }

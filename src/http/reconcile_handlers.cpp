@@ -22,9 +22,9 @@ void post_results(Exchange& exchange) {
   const std::int64_t batch_id = exchange.id_parameter(0);
   if (exchange.request.body.empty()) throw InvalidInput("send the results file as the body");
   run_idempotent(exchange, actor, true, [&](pg::Transaction& transaction) {
-    return std::pair{201, app::reconciliation_json(app::reconcile(
-                              transaction, actor, exchange.services.secrets, batch_id,
-                              exchange.request.body))};
+    return std::pair{
+        201, app::reconciliation_json(app::reconcile(transaction, actor, exchange.services.secrets,
+                                                     batch_id, exchange.request.body))};
   });
 }
 
@@ -41,9 +41,9 @@ void report_csv(Exchange& exchange) {
   // Refuse an unknown reconciliation with a proper status before the streamed body starts.
   app::show_reconciliation(database, actor, reconciliation_id);
   exchange.response.status = 200;
-  exchange.response.set_header("Content-Disposition",
-                               "attachment; filename=\"reconciliation-" +
-                                   std::to_string(reconciliation_id) + "-report.csv\"");
+  exchange.response.set_header("Content-Disposition", "attachment; filename=\"reconciliation-" +
+                                                          std::to_string(reconciliation_id) +
+                                                          "-report.csv\"");
   exchange.response.set_chunked_content_provider(
       "text/csv; charset=utf-8",
       [&database, actor, reconciliation_id](std::size_t, httplib::DataSink& sink) {
@@ -88,17 +88,17 @@ void export_csv(Exchange& exchange) {
   // Refuse an unknown program with a proper status before the streamed body starts.
   app::show_program(database, actor, program_id);
   exchange.response.status = 200;
-  exchange.response.set_header("Content-Disposition", "attachment; filename=\"program-" +
-                                                          std::to_string(program_id) + "-" +
-                                                          kind + ".csv\"");
+  exchange.response.set_header(
+      "Content-Disposition",
+      "attachment; filename=\"program-" + std::to_string(program_id) + "-" + kind + ".csv\"");
   exchange.response.set_chunked_content_provider(
       "text/csv; charset=utf-8",
       [&database, actor, program_id, kind](std::size_t, httplib::DataSink& sink) {
         try {
           app::write_export(database, actor, program_id, kind, sink.os);
         } catch (const std::exception& error) {
-          std::cerr << "route=/api/v1/programs/{id}/exports/{kind} export_failed=\""
-                    << error.what() << "\"\n";
+          std::cerr << "route=/api/v1/programs/{id}/exports/{kind} export_failed=\"" << error.what()
+                    << "\"\n";
           return false;
         }
         sink.done();

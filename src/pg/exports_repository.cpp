@@ -72,11 +72,16 @@ void for_each_posting(Transaction& transaction, std::int64_t program_id, int pag
         "ORDER BY e.id, p.account LIMIT $4",
         program_id, after_entry, after_account, page_size);
     for (const auto& row : rows) {
-      LedgerExportRow posting{row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                              row[2].as<std::string>(), row[3].as<std::string>(),
+      LedgerExportRow posting{row[0].as<std::int64_t>(),
+                              row[1].as<std::string>(),
+                              row[2].as<std::string>(),
+                              row[3].as<std::string>(),
                               domain::Money::from_cents(row[4].as<std::int64_t>()),
-                              row[5].as<std::string>(), id_or_zero(row[6]), id_or_zero(row[7]),
-                              id_or_zero(row[8]), row[9].as<std::string>()};
+                              row[5].as<std::string>(),
+                              id_or_zero(row[6]),
+                              id_or_zero(row[7]),
+                              id_or_zero(row[8]),
+                              row[9].as<std::string>()};
       after_entry = posting.entry_id;
       after_account = posting.account;
       visit(posting);
@@ -127,7 +132,8 @@ void for_each_discrepancy(Transaction& transaction, std::int64_t program_id, int
       discrepancy.line.reference = row[5].as<std::string>();
       discrepancy.line.payment_id = row[6].as<std::int64_t>();
       discrepancy.line.reported_status = row[7].as<std::string>();
-      if (!row[8].is_null()) discrepancy.line.amount = domain::Money::from_cents(row[8].as<std::int64_t>());
+      if (!row[8].is_null())
+        discrepancy.line.amount = domain::Money::from_cents(row[8].as<std::int64_t>());
       discrepancy.line.currency = row[9].as<std::string>();
       discrepancy.line.outcome = row[10].as<std::string>();
       discrepancy.line.detail = row[11].as<std::string>();

@@ -93,17 +93,18 @@ std::unordered_set<std::string> applied_fingerprints(Transaction& transaction,
 
 std::int64_t insert_reconciliation(Transaction& transaction, const NewReconciliation& row) {
   return transaction.sql()
-      .exec_params1("INSERT INTO reconciliations (program_id, batch_id, kind, file_sha256, "
-                    "created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    row.program_id, row.batch_id, row.kind, row.file_sha256, row.created_by)[0]
+      .exec_params1(
+          "INSERT INTO reconciliations (program_id, batch_id, kind, file_sha256, "
+          "created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+          row.program_id, row.batch_id, row.kind, row.file_sha256, row.created_by)[0]
       .as<std::int64_t>();
 }
 
 void finish_reconciliation(Transaction& transaction, std::int64_t reconciliation_id,
                            std::int64_t lines, const std::string& counts_json) {
   transaction.sql().exec_params0(
-      "UPDATE reconciliations SET lines = $2, counts = $3::jsonb WHERE id = $1",
-      reconciliation_id, lines, counts_json);
+      "UPDATE reconciliations SET lines = $2, counts = $3::jsonb WHERE id = $1", reconciliation_id,
+      lines, counts_json);
 }
 
 std::optional<StoredReconciliation> find_reconciliation(Transaction& transaction,
@@ -118,10 +119,10 @@ std::optional<StoredReconciliation> find_reconciliation(Transaction& transaction
 std::vector<StoredReconciliation> list_reconciliations(Transaction& transaction,
                                                        std::int64_t batch_id) {
   std::vector<StoredReconciliation> list;
-  for (const auto& row : transaction.sql().exec_params(
-           std::string("SELECT ") + reconciliation_columns +
-               " FROM reconciliations WHERE batch_id = $1 ORDER BY id",
-           batch_id)) {
+  for (const auto& row :
+       transaction.sql().exec_params(std::string("SELECT ") + reconciliation_columns +
+                                         " FROM reconciliations WHERE batch_id = $1 ORDER BY id",
+                                     batch_id)) {
     list.push_back(read_reconciliation(row));
   }
   return list;
@@ -132,12 +133,12 @@ void insert_line(Transaction& transaction, std::int64_t reconciliation_id, std::
   transaction.sql().exec_params0(
       "INSERT INTO reconciliation_lines (reconciliation_id, line_number, batch_id, reference, "
       "payment_id, reported_status, amount_cents, currency, outcome, from_state, to_state, "
-      "fingerprint, detail) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6, CASE WHEN $7::boolean THEN $8::bigint END, "
+      "fingerprint, detail) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6, CASE WHEN $7::boolean THEN "
+      "$8::bigint END, "
       "$9, $10, NULLIF($11, ''), NULLIF($12, ''), $13, $14)",
       reconciliation_id, line.line_number, batch_id, line.reference, line.payment_id,
-      line.reported_status, line.amount.has_value(),
-      line.amount.value_or(domain::Money()).cents(), line.currency, line.outcome,
-      line.from_state, line.to_state, line.fingerprint, line.detail);
+      line.reported_status, line.amount.has_value(), line.amount.value_or(domain::Money()).cents(),
+      line.currency, line.outcome, line.from_state, line.to_state, line.fingerprint, line.detail);
 }
 
 void for_each_line(Transaction& transaction, std::int64_t reconciliation_id, int page_size,

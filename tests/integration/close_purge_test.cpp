@@ -20,8 +20,8 @@ std::string dollars(std::int64_t cents) {
 std::string balance(TestDatabase& database, std::int64_t program_id, const std::string& account) {
   return database.scalar(
       "SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON "
-      "e.id = p.entry_id WHERE p.account = '" + account + "' AND e.program_id = " +
-      std::to_string(program_id));
+      "e.id = p.entry_id WHERE p.account = '" +
+      account + "' AND e.program_id = " + std::to_string(program_id));
 }
 
 // Every row of every table, as text, searched for `needle`: what a pg_dump would show.
@@ -32,15 +32,17 @@ std::int64_t rows_containing(TestDatabase& database, const std::string& needle) 
   std::istringstream list(tables);
   std::int64_t found = 0;
   for (std::string table; list >> table;) {
-    found += std::stoll(database.scalar("SELECT count(*) FROM " + table + " t WHERE t::text LIKE '%" +
-                                        needle + "%'"));
+    found += std::stoll(database.scalar("SELECT count(*) FROM " + table +
+                                        " t WHERE t::text LIKE '%" + needle + "%'"));
   }
   return found;
 }
 
 }  // namespace
 
-TEST_CASE("closing sends the residual to the Treasury, after which no money moves, and a purge erases every trace of a claimant") {
+TEST_CASE(
+    "closing sends the residual to the Treasury, after which no money moves, and a purge erases "
+    "every trace of a claimant") {
   TestDatabase database;
   add_reconcile_team(database);
   add_user(database, "boss", "admin");
@@ -61,7 +63,8 @@ TEST_CASE("closing sends the residual to the Treasury, after which no money move
   CHECK(as_user(database, "clerk", {"program", "close", id}).exit_code == 5);
   const std::string now = database.scalar(
       "SELECT to_char((submitted_at + interval '31 days') AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches WHERE id = " + std::to_string(batch_id));
+      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches WHERE id = " +
+      std::to_string(batch_id));
   REQUIRE(as_user(database, "clerk", {"expire", "--program", id, "--now", now}).exit_code == 0);
 
   const std::int64_t residual = std::stoll(balance(database, program, "unallocated_fund")) +
@@ -78,9 +81,13 @@ TEST_CASE("closing sends the residual to the Treasury, after which no money move
   check_books_green(database, program);
   // No money moves after the close.
   CHECK(as_user(database, "clerk", {"expire", "--program", id}).exit_code == 4);
-  CHECK(as_user(database, "clerk", {"payment", "reissue", std::to_string(p[2].id), "--method", "check"}).exit_code == 4);
-  const std::string path = write_scratch_file("closed.csv", paypal_results({{p[0].reference, "SUCCESS", dollars(p[0].amount_cents)}}));
-  CHECK(as_user(database, "clerk", {"reconcile", "--batch", std::to_string(batch_id), path}).exit_code == 4);
+  CHECK(as_user(database, "clerk",
+                {"payment", "reissue", std::to_string(p[2].id), "--method", "check"})
+            .exit_code == 4);
+  const std::string path = write_scratch_file(
+      "closed.csv", paypal_results({{p[0].reference, "SUCCESS", dollars(p[0].amount_cents)}}));
+  CHECK(as_user(database, "clerk", {"reconcile", "--batch", std::to_string(batch_id), path})
+            .exit_code == 4);
   CHECK(as_user(database, "boss", {"program", "close", id}).exit_code == 4);
 
   // The purge: the claimants' emails are in claimants and in the PayPal payouts file.

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "disburse/app/expiry.hpp"
 #include "disburse/jobs/expiry_jobs.hpp"
 #include "disburse/jobs/job_runner.hpp"
@@ -20,14 +23,16 @@ std::string dollars(std::int64_t cents) {
 
 // The instant `days` after the batch's submission, as --now takes it.
 std::string days_after_submission(TestDatabase& database, std::int64_t batch_id, int days) {
-  return database.scalar("SELECT to_char((submitted_at + interval '" + std::to_string(days) +
-                         " days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches "
-                         "WHERE id = " + std::to_string(batch_id));
+  return database.scalar(
+      "SELECT to_char((submitted_at + interval '" + std::to_string(days) +
+      " days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches "
+      "WHERE id = " +
+      std::to_string(batch_id));
 }
 
 json expire(TestDatabase& database, std::int64_t program_id, const std::string& now) {
-  const CommandResult result = as_user(
-      database, "clerk", {"expire", "--program", std::to_string(program_id), "--now", now});
+  const CommandResult result =
+      as_user(database, "clerk", {"expire", "--program", std::to_string(program_id), "--now", now});
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   return json::parse(result.out);
 }
@@ -68,36 +73,45 @@ TEST_CASE("expiry with an advanced clock expires PayPal after 30 days and checks
   reconcile_file(database, paypal,
                  paypal_results({{p[0].reference, "SUCCESS", dollars(p[0].amount_cents)},
                                  {p[1].reference, "UNCLAIMED", dollars(p[1].amount_cents)}}));
-  CHECK(expire(database, fixture.program_id, days_after_submission(database, paypal, 30))["expired"] == 0);
-  const json month = expire(database, fixture.program_id, days_after_submission(database, paypal, 31));
+  CHECK(expire(database, fixture.program_id,
+               days_after_submission(database, paypal, 30))["expired"] == 0);
+  const json month =
+      expire(database, fixture.program_id, days_after_submission(database, paypal, 31));
   CHECK(month["expired"] == 3);
   CHECK(month["expired_paypal"] == 3);
   CHECK(month["expired_check"] == 0);
   CHECK(month["expired_cents"] == p[1].amount_cents + p[2].amount_cents + p[3].amount_cents);
   CHECK(state_of(database, p[0].id) == "paid");
-  for (std::size_t index = 1; index < 4; index++) CHECK(state_of(database, p[index].id) == "expired");
+  for (std::size_t index = 1; index < 4; index++)
+    CHECK(state_of(database, p[index].id) == "expired");
   for (const auto& check : c) CHECK(state_of(database, check.id) == "submitted");
-  CHECK(returned_pool(database, fixture.program_id) == std::to_string(month["expired_cents"].get<std::int64_t>()));
+  CHECK(returned_pool(database, fixture.program_id) ==
+        std::to_string(month["expired_cents"].get<std::int64_t>()));
   check_books_green(database, fixture.program_id);
-  const json quarter = expire(database, fixture.program_id, days_after_submission(database, checks, 91));
+  const json quarter =
+      expire(database, fixture.program_id, days_after_submission(database, checks, 91));
   CHECK(quarter["expired"] == 3);
   CHECK(quarter["expired_check"] == 3);
   // Running it again at the same instant changes nothing.
-  CHECK(expire(database, fixture.program_id, days_after_submission(database, checks, 91))["expired"] == 0);
+  CHECK(expire(database, fixture.program_id,
+               days_after_submission(database, checks, 91))["expired"] == 0);
   check_books_green(database, fixture.program_id);
   // A PayPal SUCCESS for an item we expired is a contradiction, a RETURNED agrees with it.
   const json late = reconcile_file(
       database, paypal,
-      paypal_results({{p[2].reference, "SUCCESS", dollars(p[2].amount_cents), "USD", "2024-06-01T00:00:00Z"},
-                      {p[3].reference, "RETURNED", dollars(p[3].amount_cents), "USD", "2024-06-01T00:00:00Z"}}));
+      paypal_results(
+          {{p[2].reference, "SUCCESS", dollars(p[2].amount_cents), "USD", "2024-06-01T00:00:00Z"},
+           {p[3].reference, "RETURNED", dollars(p[3].amount_cents), "USD",
+            "2024-06-01T00:00:00Z"}}));
   CHECK(late["contradicting"] == 1);
   CHECK(late["unchanged"] == 1);
-  CHECK(as_user(database, "clerk", {"expire", "--program", std::to_string(fixture.program_id),
-                                    "--now", "yesterday"}).exit_code == 2);
+  CHECK(as_user(database, "clerk",
+                {"expire", "--program", std::to_string(fixture.program_id), "--now", "yesterday"})
+            .exit_code == 2);
   check_books_green(database, fixture.program_id);
 }
 
-TEST_CASE("the periodic expiry job uses the real clock and always keeps its next run queued") {
+TEST_CASE("the expiry job uses the real clock and queues one run however often it is scheduled") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {3, 0, 0, 0});
@@ -110,20 +124,45 @@ TEST_CASE("the periodic expiry job uses the real clock and always keeps its next
   jobs::add_expiry_jobs(runner, database.database());
   jobs::schedule_expiry_job(database.database());
   jobs::schedule_expiry_job(database.database());
-  CHECK(database.scalar("SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'queued'") == "1");
+  CHECK(database.scalar(
+            "SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'queued'") ==
+        "1");
   REQUIRE(runner.run_one());
   CHECK(state_of(database, p[0].id) == "expired");
   CHECK(state_of(database, p[1].id) == "expired");
   CHECK(state_of(database, p[2].id) == "submitted");
-  CHECK(database.scalar("SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'succeeded'") == "1");
-  // The next run is queued an interval later, so nothing is ready now.
-  CHECK(database.scalar("SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'queued' "
-                        "AND run_at > now() + interval '50 minutes'") == "1");
+  CHECK(database.scalar(
+            "SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'succeeded'") ==
+        "1");
+  // Nothing else is queued until the next tick; a tick then queues one run again.
   CHECK_FALSE(runner.run_one());
+  jobs::schedule_expiry_job(database.database());
+  REQUIRE(runner.run_one());
+  CHECK(database.scalar(
+            "SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = 'succeeded'") ==
+        "2");
+  CHECK(database.scalar("SELECT count(*) FROM payment_events WHERE to_state = 'expired'") == "2");
   check_books_green(database, fixture.program_id);
 }
 
-TEST_CASE("a reissue ends the old attempt and creates attempt N+1 for the same amount, never two live payments") {
+TEST_CASE("the server's expiry timer ticks into a durable job and the server stops cleanly") {
+  TestDatabase database;
+  // A fresh server queues nothing: the first tick comes one interval after the start.
+  jobs::ExpiryScheduler scheduler(database.database(), 1);
+  scheduler.start();
+  for (int attempt = 0; attempt < 50; attempt++) {
+    if (database.scalar("SELECT count(*) FROM jobs WHERE kind = 'payments.expire'") == "1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  scheduler.stop();
+  // However many ticks came, one run is queued, not one per tick.
+  CHECK(database.scalar("SELECT count(*) FROM jobs WHERE kind = 'payments.expire' AND state = "
+                        "'queued'") == "1");
+}
+
+TEST_CASE(
+    "a reissue ends the old attempt and creates attempt N+1 for the same amount, never two live "
+    "payments") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {3, 2, 0, 0});

@@ -45,8 +45,9 @@ std::vector<std::map<std::string, std::string>> export_rows(TestDatabase& databa
                                                             std::int64_t program_id,
                                                             const std::string& kind) {
   const std::string path = write_scratch_file("export-" + kind + ".csv", "");
-  const CommandResult result = as_user(database, "clerk", {"export", "--program", std::to_string(program_id),
-                                                           "--kind", kind, "--out", path});
+  const CommandResult result =
+      as_user(database, "clerk",
+              {"export", "--program", std::to_string(program_id), "--kind", kind, "--out", path});
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   std::ifstream input(path);
   std::string line;
@@ -57,7 +58,8 @@ std::vector<std::map<std::string, std::string>> export_rows(TestDatabase& databa
     const std::vector<std::string> fields = fields_of(line);
     REQUIRE(fields.size() == columns.size());
     std::map<std::string, std::string> row;
-    for (std::size_t index = 0; index < columns.size(); index++) row[columns[index]] = fields[index];
+    for (std::size_t index = 0; index < columns.size(); index++)
+      row[columns[index]] = fields[index];
     rows.push_back(row);
   }
   std::filesystem::remove(path);
@@ -68,8 +70,8 @@ std::vector<std::map<std::string, std::string>> export_rows(TestDatabase& databa
 std::int64_t balance(TestDatabase& database, std::int64_t program_id, const std::string& account) {
   return std::stoll(database.scalar(
       "SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON "
-      "e.id = p.entry_id WHERE p.account = '" + account + "' AND e.program_id = " +
-      std::to_string(program_id)));
+      "e.id = p.entry_id WHERE p.account = '" +
+      account + "' AND e.program_id = " + std::to_string(program_id)));
 }
 
 }  // namespace
@@ -87,7 +89,9 @@ TEST_CASE("every export's totals equal the ledger's, and outside text cannot run
                                  {p[3].reference, "UNCLAIMED", dollars(p[3].amount_cents)},
                                  {"=1+2", "SUCCESS", "1.00"},
                                  {p[4].reference, "SUCCESS", "1.00"}}));
-  REQUIRE(as_user(database, "clerk", {"payment", "reissue", std::to_string(p[2].id), "--method", "check"}).exit_code == 0);
+  REQUIRE(as_user(database, "clerk",
+                  {"payment", "reissue", std::to_string(p[2].id), "--method", "check"})
+              .exit_code == 0);
   check_books_green(database, fixture.program_id);
   const std::int64_t program = fixture.program_id;
 
@@ -111,13 +115,15 @@ TEST_CASE("every export's totals equal the ledger's, and outside text cannot run
     sum += std::stoll(row.at("amount_cents"));
   }
   CHECK(sum == 0);
-  for (const char* account : {"settlement_deposit", "unallocated_fund", "admin_reserve", "allocated",
-                              "in_flight", "paid_out", "returned_pool", "residual_treasury"}) {
+  for (const char* account :
+       {"settlement_deposit", "unallocated_fund", "admin_reserve", "allocated", "in_flight",
+        "paid_out", "returned_pool", "residual_treasury"}) {
     CHECK(by_account[account] == balance(database, program, account));
   }
 
   std::map<std::string, std::int64_t> roll;
-  for (const auto& row : export_rows(database, program, "rollforward")) roll[row.at("key")] = std::stoll(row.at("amount_cents"));
+  for (const auto& row : export_rows(database, program, "rollforward"))
+    roll[row.at("key")] = std::stoll(row.at("amount_cents"));
   CHECK(roll["fund"] == 580000000);
   CHECK(roll["total"] == roll["fund"]);
   CHECK(roll["difference"] == 0);
@@ -141,8 +147,9 @@ TEST_CASE("every export's totals equal the ledger's, and outside text cannot run
   CHECK(discrepancies[0].at("outcome") == "unknown_reference");
   CHECK(discrepancies[1].at("outcome") == "amount_mismatch");
 
-  const CommandResult unknown = as_user(database, "clerk", {"export", "--program", std::to_string(program),
-                                                            "--kind", "secrets", "--out", "/tmp/never.csv"});
+  const CommandResult unknown = as_user(database, "clerk",
+                                        {"export", "--program", std::to_string(program), "--kind",
+                                         "secrets", "--out", "/tmp/never.csv"});
   CHECK(unknown.exit_code == 2);
   CHECK_FALSE(std::filesystem::exists("/tmp/never.csv"));
 

@@ -85,8 +85,9 @@ CommandResult as_user(const TestDatabase& database, const std::string& user,
 
 std::int64_t submitted_batch(TestDatabase& database, std::int64_t program_id,
                              const std::string& method) {
-  const CommandResult created = as_user(
-      database, "maker", {"batch", "create", "--program", std::to_string(program_id), "--method", method});
+  const CommandResult created =
+      as_user(database, "maker",
+              {"batch", "create", "--program", std::to_string(program_id), "--method", method});
   REQUIRE_MESSAGE(created.exit_code == 0, created.err);
   const std::int64_t batch_id = nlohmann::json::parse(created.out)["batch_id"];
   const std::string id = std::to_string(batch_id);
@@ -94,8 +95,8 @@ std::int64_t submitted_batch(TestDatabase& database, std::int64_t program_id,
   REQUIRE_MESSAGE(approved.exit_code == 0, approved.err);
   const std::string dir = "/tmp/disburse-reconcile-" + std::to_string(getpid()) + "-" + id;
   std::filesystem::create_directories(dir);
-  const CommandResult filed = run_disburse(
-      database, {"batch", "file", id, "--out-dir", dir, "--issue-date", "2024-04-15"});
+  const CommandResult filed =
+      run_disburse(database, {"batch", "file", id, "--out-dir", dir, "--issue-date", "2024-04-15"});
   REQUIRE_MESSAGE(filed.exit_code == 0, filed.err);
   std::filesystem::remove_all(dir);
   return batch_id;
@@ -105,7 +106,8 @@ std::vector<SubmittedPayment> batch_payments(TestDatabase& database, std::int64_
   const std::string rows = database.scalar(
       "SELECT string_agg(id || ' ' || reference || ' ' || amount_cents || ' ' || "
       "coalesce(trace_number, '-') || ' ' || coalesce(check_number::text, '-'), ';' ORDER BY id) "
-      "FROM payments WHERE batch_id = " + std::to_string(batch_id));
+      "FROM payments WHERE batch_id = " +
+      std::to_string(batch_id));
   std::vector<SubmittedPayment> payments;
   std::istringstream list(rows);
   for (std::string item; std::getline(list, item, ';');) {
@@ -119,8 +121,7 @@ std::vector<SubmittedPayment> batch_payments(TestDatabase& database, std::int64_
 }
 
 std::string write_scratch_file(const std::string& stem, const std::string& content) {
-  const std::string path =
-      "/tmp/disburse-reconcile-" + std::to_string(getpid()) + "-" + stem;
+  const std::string path = "/tmp/disburse-reconcile-" + std::to_string(getpid()) + "-" + stem;
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
@@ -128,8 +129,8 @@ std::string write_scratch_file(const std::string& stem, const std::string& conte
 nlohmann::json reconcile_file(TestDatabase& database, std::int64_t batch_id,
                               const std::string& content) {
   const std::string path = write_scratch_file("results-" + std::to_string(batch_id), content);
-  const CommandResult result = as_user(
-      database, "clerk", {"reconcile", "--batch", std::to_string(batch_id), path});
+  const CommandResult result =
+      as_user(database, "clerk", {"reconcile", "--batch", std::to_string(batch_id), path});
   std::filesystem::remove(path);
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   return nlohmann::json::parse(result.out);
@@ -173,9 +174,9 @@ std::string nacha_returns(const std::vector<AchReturn>& returns,
                       pad(item.corrected, 29), pad("", 15), trace}),
               0);
   }
-  std::string text = record({"1", "01", " 011000015", " 021000021", "240422", "0815", "A", "094",
-                             "10", "1", pad("DEMO BANK", 23), pad("DISBURSE DEMO FUND", 23),
-                             pad("", 8)});
+  std::string text =
+      record({"1", "01", " 011000015", " 021000021", "240422", "0815", "A", "094", "10", "1",
+              pad("DEMO BANK", 23), pad("DISBURSE DEMO FUND", 23), pad("", 8)});
   std::int64_t records = 2;  // The file header and control.
   std::int64_t batches = 0;
   if (!returns.empty()) {

@@ -47,8 +47,8 @@ std::string ledger_balance(TestDatabase& database, std::int64_t program_id,
                            const std::string& account) {
   return database.scalar(
       "SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON "
-      "e.id = p.entry_id WHERE e.program_id = " + std::to_string(program_id) +
-      " AND p.account = '" + account + "'");
+      "e.id = p.entry_id WHERE e.program_id = " +
+      std::to_string(program_id) + " AND p.account = '" + account + "'");
 }
 
 std::string sum_in_states(TestDatabase& database, std::int64_t program_id,
@@ -59,7 +59,8 @@ std::string sum_in_states(TestDatabase& database, std::int64_t program_id,
 
 }  // namespace
 
-TEST_CASE("a PayPal results file applies every status once, and the same file again applies nothing") {
+TEST_CASE(
+    "a PayPal results file applies every status once, and the same file again applies nothing") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {12, 0, 0, 0});
@@ -67,9 +68,15 @@ TEST_CASE("a PayPal results file applies every status once, and the same file ag
   const std::vector<SubmittedPayment> p = batch_payments(database, batch_id);
   REQUIRE(p.size() == 12);
   const std::string results = paypal_results({
-      line(p[0], "SUCCESS"), line(p[1], "UNCLAIMED"), line(p[2], "RETURNED"),
-      line(p[3], "FAILED"), line(p[4], "BLOCKED"), line(p[5], "REFUNDED"),
-      line(p[6], "REVERSED"), line(p[7], "ONHOLD"), line(p[8], "pending"),
+      line(p[0], "SUCCESS"),
+      line(p[1], "UNCLAIMED"),
+      line(p[2], "RETURNED"),
+      line(p[3], "FAILED"),
+      line(p[4], "BLOCKED"),
+      line(p[5], "REFUNDED"),
+      line(p[6], "REVERSED"),
+      line(p[7], "ONHOLD"),
+      line(p[8], "pending"),
       {p[9].reference, "SUCCESS", dollars(p[9].amount_cents + 1)},
       {p[10].reference, "SUCCESS", dollars(p[10].amount_cents), "EUR"},
       {"=1+2", "SUCCESS", "10.00"},
@@ -91,12 +98,14 @@ TEST_CASE("a PayPal results file applies every status once, and the same file ag
   CHECK(state_of(database, p[4].id) == "failed");
   CHECK(state_of(database, p[5].id) == "returned");
   CHECK(state_of(database, p[6].id) == "returned");
-  for (std::size_t index = 7; index < 12; index++) CHECK(state_of(database, p[index].id) == "submitted");
+  for (std::size_t index = 7; index < 12; index++)
+    CHECK(state_of(database, p[index].id) == "submitted");
   CHECK(database.scalar("SELECT paid_at IS NOT NULL FROM payments WHERE id = " +
                         std::to_string(p[0].id)) == "t");
   check_books_green(database, fixture.program_id);
   // The ledger moved exactly the applied amounts.
-  CHECK(ledger_balance(database, fixture.program_id, "paid_out") == std::to_string(p[0].amount_cents));
+  CHECK(ledger_balance(database, fixture.program_id, "paid_out") ==
+        std::to_string(p[0].amount_cents));
   CHECK(ledger_balance(database, fixture.program_id, "returned_pool") ==
         sum_in_states(database, fixture.program_id, "'returned', 'failed'"));
   const std::string events = database.scalar("SELECT count(*) FROM payment_events");
@@ -112,18 +121,20 @@ TEST_CASE("a PayPal results file applies every status once, and the same file ag
   // The report: every line with its outcome, formulas neutralised.
   const std::string path = write_scratch_file("report.csv", "");
   const CommandResult report = run_disburse(
-      database, {"reconcile", "report", std::to_string(first["reconciliation_id"].get<std::int64_t>()),
-                 "--out", path});
+      database, {"reconcile", "report",
+                 std::to_string(first["reconciliation_id"].get<std::int64_t>()), "--out", path});
   REQUIRE_MESSAGE(report.exit_code == 0, report.err);
   const std::string csv = slurp(path);
   std::filesystem::remove(path);
-  CHECK(csv.starts_with("line_number,reference,payment_id,reported_status,amount,currency,outcome"));
+  CHECK(
+      csv.starts_with("line_number,reference,payment_id,reported_status,amount,currency,outcome"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 15);
   CHECK(csv.find("'=1+2") != std::string::npos);
   CHECK(csv.find(",unknown_reference,") != std::string::npos);
   CHECK(csv.find(",submitted,paid,") != std::string::npos);
   const CommandResult shown = run_disburse(
-      database, {"reconcile", "show", std::to_string(second["reconciliation_id"].get<std::int64_t>())});
+      database,
+      {"reconcile", "show", std::to_string(second["reconciliation_id"].get<std::int64_t>())});
   REQUIRE(shown.exit_code == 0);
   CHECK(json::parse(shown.out)["already_applied"] == 7);
 }
@@ -146,8 +157,7 @@ TEST_CASE("later and out-of-order PayPal files apply what is new and report cont
                       line(p[1], "SUCCESS", "2024-04-25T10:00:00Z"),
                       line(p[0], "RETURNED", "2024-04-26T10:00:00Z"),
                       line(p[3], "UNCLAIMED", "2024-04-26T10:00:00Z"),
-                      line(p[2], "SUCCESS", "2024-04-26T10:00:00Z"),
-                      line(p[4], "SUCCESS")}));
+                      line(p[2], "SUCCESS", "2024-04-26T10:00:00Z"), line(p[4], "SUCCESS")}));
   // p[0] appears twice: the second line is a duplicate within the file.
   check_counts(later, 2, 0, 0, 0, 1, 2);
   CHECK(later["unchanged"] == 1);
@@ -162,7 +172,9 @@ TEST_CASE("later and out-of-order PayPal files apply what is new and report cont
   check_books_green(database, fixture.program_id);
 }
 
-TEST_CASE("NACHA returns of every code class are applied and a notification of change corrects the bank data") {
+TEST_CASE(
+    "NACHA returns of every code class are applied and a notification of change corrects the bank "
+    "data") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {0, 0, 6, 0});
@@ -172,26 +184,28 @@ TEST_CASE("NACHA returns of every code class are applied and a notification of c
   for (const auto& payment : p) REQUIRE(payment.trace_number != "-");
   const std::string account_before = database.scalar(
       "SELECT c.bank_account_sealed FROM claimants c JOIN payments p ON p.claimant_id = c.id "
-      "WHERE p.id = " + std::to_string(p[5].id));
+      "WHERE p.id = " +
+      std::to_string(p[5].id));
   // R03 account data, R10 payee, R17 entry error, R61 administrative: all returns. The last one
   // matches by individual id only (the bank lost our trace).
-  const std::string returns = nacha_returns(
-      {{p[0].reference, p[0].trace_number, "R03", p[0].amount_cents},
-       {p[1].reference, p[1].trace_number, "R10", p[1].amount_cents},
-       {p[2].reference, p[2].trace_number, "R17", p[2].amount_cents},
-       {p[3].reference, "000000000000000", "R61", p[3].amount_cents},
-       {"D9-1-ZZZZ-1", "099999999999999", "R01", 1234},
-       {p[4].reference, p[4].trace_number, "R01", p[4].amount_cents + 5}},
-      {{p[5].reference, p[5].trace_number, "C01", "987654321"}});
+  const std::string returns =
+      nacha_returns({{p[0].reference, p[0].trace_number, "R03", p[0].amount_cents},
+                     {p[1].reference, p[1].trace_number, "R10", p[1].amount_cents},
+                     {p[2].reference, p[2].trace_number, "R17", p[2].amount_cents},
+                     {p[3].reference, "000000000000000", "R61", p[3].amount_cents},
+                     {"D9-1-ZZZZ-1", "099999999999999", "R01", 1234},
+                     {p[4].reference, p[4].trace_number, "R01", p[4].amount_cents + 5}},
+                    {{p[5].reference, p[5].trace_number, "C01", "987654321"}});
   const json first = reconcile_file(database, batch_id, returns);
   CHECK(first["kind"] == "nacha_returns");
   check_counts(first, 4, 0, 1, 1, 0, 0);
   CHECK(first["changes_applied"] == 1);
-  for (std::size_t index = 0; index < 4; index++) CHECK(state_of(database, p[index].id) == "returned");
+  for (std::size_t index = 0; index < 4; index++)
+    CHECK(state_of(database, p[index].id) == "returned");
   CHECK(state_of(database, p[4].id) == "submitted");
   CHECK(database.scalar("SELECT c.bank_account_sealed FROM claimants c JOIN payments p ON "
-                        "p.claimant_id = c.id WHERE p.id = " + std::to_string(p[5].id)) !=
-        account_before);
+                        "p.claimant_id = c.id WHERE p.id = " +
+                        std::to_string(p[5].id)) != account_before);
   check_books_green(database, fixture.program_id);
   // The same file again changes nothing, the NOC included.
   const json again = reconcile_file(database, batch_id, returns);
@@ -199,7 +213,8 @@ TEST_CASE("NACHA returns of every code class are applied and a notification of c
   CHECK(again["changes_applied"] == 0);
   // A return that arrives in a later file is applied like any other.
   const json late = reconcile_file(
-      database, batch_id, nacha_returns({{p[5].reference, p[5].trace_number, "R02", p[5].amount_cents}}, {}));
+      database, batch_id,
+      nacha_returns({{p[5].reference, p[5].trace_number, "R02", p[5].amount_cents}}, {}));
   check_counts(late, 1, 0, 0, 0, 0, 0);
   CHECK(state_of(database, p[5].id) == "returned");
   check_books_green(database, fixture.program_id);
@@ -217,10 +232,10 @@ TEST_CASE("a paid-checks file pays, stops and voids checks, and a check cashed t
     return payment.check_number + "," + dollars(payment.amount_cents + extra) + "," + date + "," +
            status + "\n";
   };
-  const std::string first_file = "check_number,amount,paid_date,status\n" + check_line(p[0], "PAID") +
-                                 check_line(p[1], "STOPPED") + check_line(p[2], "VOIDED") +
-                                 check_line(p[3], "PAID", "2024-05-01", 100) +
-                                 "9999999,10.00,2024-05-01,PAID\n";
+  const std::string first_file =
+      "check_number,amount,paid_date,status\n" + check_line(p[0], "PAID") +
+      check_line(p[1], "STOPPED") + check_line(p[2], "VOIDED") +
+      check_line(p[3], "PAID", "2024-05-01", 100) + "9999999,10.00,2024-05-01,PAID\n";
   const json first = reconcile_file(database, batch_id, first_file);
   CHECK(first["kind"] == "paid_checks");
   check_counts(first, 3, 0, 1, 1, 0, 0);
@@ -262,14 +277,15 @@ TEST_CASE("a results file that cannot be read, or a batch without a file, change
   // The clerk may reconcile; an auditor may not.
   add_user(database, "reader", "auditor");
   const std::string path = write_scratch_file("fine", paypal_results({}));
-  CHECK(as_user(database, "reader", {"reconcile", "--batch", std::to_string(paypal), path}).exit_code == 5);
+  CHECK(as_user(database, "reader", {"reconcile", "--batch", std::to_string(paypal), path})
+            .exit_code == 5);
   std::filesystem::remove(path);
   CHECK(database.scalar("SELECT count(*) FROM reconciliations") == "0");
   // A draft batch has no results yet.
   const PayoutFixture other = seed_payouts(database, {2, 0, 0, 0, "Other fund"});
-  const CommandResult draft = as_user(database, "maker", {"batch", "create", "--program",
-                                                          std::to_string(other.program_id),
-                                                          "--method", "paypal"});
+  const CommandResult draft = as_user(
+      database, "maker",
+      {"batch", "create", "--program", std::to_string(other.program_id), "--method", "paypal"});
   REQUIRE(draft.exit_code == 0);
   CHECK(refused(json::parse(draft.out)["batch_id"], paypal_results({{"X", "SUCCESS", "1.00"}}))
             .exit_code == 4);
@@ -286,7 +302,7 @@ TEST_CASE("killing reconciliation mid-file and running it again applies exactly 
   for (const auto& payment : p) rows.push_back(line(payment, "SUCCESS"));
   const std::string path = write_scratch_file("kill.csv", paypal_results(rows));
   const std::vector<std::string> arguments = {"reconcile", "--batch", std::to_string(batch_id),
-                                              path, "--as", "clerk"};
+                                              path,        "--as",    "clerk"};
   for (int delay_ms : {150, 400}) {
     const pid_t pid = spawn_disburse(database, arguments, password_environment("clerk"));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
@@ -298,7 +314,8 @@ TEST_CASE("killing reconciliation mid-file and running it again applies exactly 
   REQUIRE_MESSAGE(rest.exit_code == 0, rest.err);
   const json report = json::parse(rest.out);
   // Whatever an earlier run committed shows as already applied; together they are every line.
-  CHECK(report["applied"].get<std::int64_t>() + report["already_applied"].get<std::int64_t>() == 3000);
+  CHECK(report["applied"].get<std::int64_t>() + report["already_applied"].get<std::int64_t>() ==
+        3000);
   CHECK(database.scalar("SELECT count(*) FROM payments WHERE state = 'paid'") == "3000");
   CHECK(database.scalar("SELECT count(*) FROM payment_events WHERE to_state = 'paid'") == "3000");
   std::filesystem::remove(path);
@@ -334,7 +351,8 @@ TEST_CASE("the API takes a results file once per Idempotency-Key and serves the 
   REQUIRE(again->status == 201);
   CHECK(json::parse(again->body)["applied"] == 0);
   CHECK(json::parse(again->body)["already_applied"] == 2);
-  const std::string id = std::to_string(json::parse(first->body)["reconciliation_id"].get<std::int64_t>());
+  const std::string id =
+      std::to_string(json::parse(first->body)["reconciliation_id"].get<std::int64_t>());
   const auto shown = client.Get("/api/v1/reconciliations/" + id, headers(""));
   REQUIRE(shown->status == 200);
   CHECK(json::parse(shown->body)["applied"] == 2);

@@ -15,19 +15,22 @@ std::string dollars(std::int64_t cents) {
 }
 
 CommandResult allocate_round_two(TestDatabase& database, std::int64_t program_id) {
-  return as_user(database, "maker", {"allocate", "--program", std::to_string(program_id), "--round", "2"});
+  return as_user(database, "maker",
+                 {"allocate", "--program", std::to_string(program_id), "--round", "2"});
 }
 
 std::string balance(TestDatabase& database, std::int64_t program_id, const std::string& account) {
   return database.scalar(
       "SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON "
-      "e.id = p.entry_id WHERE p.account = '" + account + "' AND e.program_id = " +
-      std::to_string(program_id));
+      "e.id = p.entry_id WHERE p.account = '" +
+      account + "' AND e.program_id = " + std::to_string(program_id));
 }
 
 }  // namespace
 
-TEST_CASE("a second round is refused with its reason when the pool is empty or a share would fall below the minimum") {
+TEST_CASE(
+    "a second round is refused with its reason when the pool is empty or a share would fall below "
+    "the minimum") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {20, 0, 0, 0});
@@ -51,7 +54,9 @@ TEST_CASE("a second round is refused with its reason when the pool is empty or a
   check_books_green(database, fixture.program_id);
 }
 
-TEST_CASE("a second round divides the returned pool among the redeemers and pays them through the same flow") {
+TEST_CASE(
+    "a second round divides the returned pool among the redeemers and pays them through the same "
+    "flow") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {10, 0, 0, 0});
@@ -64,8 +69,10 @@ TEST_CASE("a second round divides the returned pool among the redeemers and pays
                                  {p[2].reference, "RETURNED", dollars(p[2].amount_cents)}}));
   const std::string now = database.scalar(
       "SELECT to_char((submitted_at + interval '31 days') AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches WHERE id = " + std::to_string(batch_id));
-  REQUIRE(as_user(database, "clerk", {"expire", "--program", std::to_string(program), "--now", now}).exit_code == 0);
+      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM batches WHERE id = " +
+      std::to_string(batch_id));
+  REQUIRE(as_user(database, "clerk", {"expire", "--program", std::to_string(program), "--now", now})
+              .exit_code == 0);
   const std::string pool = balance(database, program, "returned_pool");
   const CommandResult created = allocate_round_two(database, program);
   REQUIRE_MESSAGE(created.exit_code == 0, created.err);
@@ -80,13 +87,18 @@ TEST_CASE("a second round divides the returned pool among the redeemers and pays
   CHECK(as_user(database, "maker", {"allocation", "approve", run_id}).exit_code == 5);
   const CommandResult approved = as_user(database, "checker", {"allocation", "approve", run_id});
   REQUIRE_MESSAGE(approved.exit_code == 0, approved.err);
-  CHECK(database.scalar("SELECT count(*) FROM payments WHERE round = 2 AND state = 'allocated'") == "2");
-  CHECK(database.scalar("SELECT count(*) FROM payments WHERE round = 1 AND state = 'pooled'") == "8");
+  CHECK(database.scalar("SELECT count(*) FROM payments WHERE round = 2 AND state = 'allocated'") ==
+        "2");
+  CHECK(database.scalar("SELECT count(*) FROM payments WHERE round = 1 AND state = 'pooled'") ==
+        "8");
   CHECK(balance(database, program, "returned_pool") == "0");
-  CHECK(database.scalar("SELECT status FROM programs WHERE id = " + std::to_string(program)) == "distributing");
+  CHECK(database.scalar("SELECT status FROM programs WHERE id = " + std::to_string(program)) ==
+        "distributing");
   check_books_green(database, program);
   // Pooled attempts are final; the round's payments go out in a batch like the first round's.
-  CHECK(as_user(database, "clerk", {"payment", "reissue", std::to_string(p[5].id), "--method", "check"}).exit_code == 4);
+  CHECK(as_user(database, "clerk",
+                {"payment", "reissue", std::to_string(p[5].id), "--method", "check"})
+            .exit_code == 4);
   const std::int64_t second = submitted_batch(database, program, "paypal");
   const std::vector<SubmittedPayment> q = batch_payments(database, second);
   REQUIRE(q.size() == 2);
@@ -95,7 +107,8 @@ TEST_CASE("a second round divides the returned pool among the redeemers and pays
                                  {q[1].reference, "SUCCESS", dollars(q[1].amount_cents)}}));
   CHECK(database.scalar("SELECT count(*) FROM payments WHERE round = 2 AND state = 'paid'") == "2");
   // A third round has no pool left.
-  const CommandResult third = as_user(database, "maker", {"allocate", "--program", std::to_string(program), "--round", "3"});
+  const CommandResult third = as_user(
+      database, "maker", {"allocate", "--program", std::to_string(program), "--round", "3"});
   CHECK(third.exit_code == 4);
   check_books_green(database, program);
 }

@@ -13,7 +13,6 @@
 // itself audited (with counts only).
 
 #include <cstdint>
-
 #include <nlohmann/json.hpp>
 
 #include "disburse/app/actor.hpp"

@@ -6,10 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "disburse/app/actor.hpp"
 #include "disburse/domain/money.hpp"
@@ -41,7 +40,8 @@ std::vector<ExpiryReport> expire_all_programs(pg::Database& database, const Acto
 std::chrono::sys_seconds parse_instant(const std::string& text, const std::string& what);
 std::string format_instant(std::chrono::sys_seconds instant);
 
-// {"program_id", "now", "expired", "expired_paypal", "expired_check", "expired_cents", "expired_amount"}
+// {"program_id", "now", "expired", "expired_paypal", "expired_check", "expired_cents",
+// "expired_amount"}
 nlohmann::json expiry_json(const ExpiryReport& report);
 
 }  // namespace disburse::app

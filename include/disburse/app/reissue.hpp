@@ -7,10 +7,9 @@
 // refuses a second live payment anyway.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "disburse/app/actor.hpp"
 #include "disburse/domain/money.hpp"

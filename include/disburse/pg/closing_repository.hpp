@@ -14,11 +14,11 @@ std::int64_t count_unsettled_payments(Transaction& transaction, std::int64_t pro
 
 // What a purge erased, by table.
 struct PurgeCounts {
-  std::int64_t claimants = 0;                // Personal columns set to NULL.
-  std::int64_t import_rejection_records = 0;  // raw_record set to NULL.
-  std::int64_t import_chunks = 0;             // Uploaded file chunks deleted.
-  std::int64_t claimant_change_proposals = 0; // proposed_sealed set to NULL.
-  std::int64_t batch_files = 0;               // Provider file contents emptied (sha256 kept).
+  std::int64_t claimants = 0;                  // Personal columns set to NULL.
+  std::int64_t import_rejection_records = 0;   // raw_record set to NULL.
+  std::int64_t import_chunks = 0;              // Uploaded file chunks deleted.
+  std::int64_t claimant_change_proposals = 0;  // proposed_sealed set to NULL.
+  std::int64_t batch_files = 0;                // Provider file contents emptied (sha256 kept).
 };
 
 // Erases every personal data column of the program's claimants and everything derived from

@@ -1,8 +1,11 @@
 #include "disburse/app/expiry.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
+#include "disburse/domain/ach_settlement.hpp"
 #include "disburse/domain/assert.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/domain/ledger.hpp"
@@ -21,43 +24,72 @@ using domain::PaymentState;
 
 constexpr std::int64_t seconds_per_day = 86'400;
 
-// The payments to expire, grouped by the state they leave.
+// The payments to move, grouped by the state they leave and the event that moves them: expire
+// for PayPal and checks, mark_paid for ACH credits whose return window passed.
 struct ExpiryGroup {
   std::vector<std::int64_t> ids;
   domain::Money total;
 };
+using GroupKey = std::pair<PaymentState, domain::PaymentEvent>;
 
-std::map<PaymentState, ExpiryGroup> due_payments(pg::Transaction& transaction,
-                                                 const domain::Program& program, std::int64_t now,
-                                                 ExpiryReport& report) {
+// The event that is due for the candidate at `now`, if any.
+std::optional<domain::PaymentEvent> due_event(const pg::ExpiryCandidate& candidate,
+                                              const domain::ProgramSettings& settings,
+                                              std::int64_t now) {
+  if (candidate.method == domain::PaymentMethod::ach) {
+    if (!domain::is_ach_settled(candidate.submitted_at_epoch_seconds, now)) return std::nullopt;
+    return domain::PaymentEvent::mark_paid;
+  }
+  if (!domain::is_expired(candidate.method, candidate.submitted_at_epoch_seconds, now,
+                          settings.paypal_window_days, settings.check_window_days)) {
+    return std::nullopt;
+  }
+  return domain::PaymentEvent::expire;
+}
+
+void count(ExpiryReport& report, const pg::ExpiryCandidate& candidate) {
+  if (candidate.method == domain::PaymentMethod::ach) {
+    report.settled_ach++;
+    report.settled_ach_total += candidate.amount;
+    return;
+  }
+  report.expired++;
+  report.expired_total += candidate.amount;
+  (candidate.method == domain::PaymentMethod::paypal ? report.expired_paypal
+                                                     : report.expired_check)++;
+}
+
+std::map<GroupKey, ExpiryGroup> due_payments(pg::Transaction& transaction,
+                                             const domain::Program& program, std::int64_t now,
+                                             ExpiryReport& report) {
   const domain::ProgramSettings& settings = program.settings;
-  // Nothing submitted within the shorter window can be due, so the query skips it.
+  // Nothing submitted within the shortest window can be due, so the query skips it.
   const std::int64_t shortest_days =
-      std::min(settings.paypal_window_days, settings.check_window_days);
-  std::map<PaymentState, ExpiryGroup> groups;
+      std::min({std::int64_t{settings.paypal_window_days}, std::int64_t{settings.check_window_days},
+                domain::ach_return_window_days});
+  std::map<GroupKey, ExpiryGroup> groups;
   for (const pg::ExpiryCandidate& candidate :
        pg::lock_expiry_candidates(transaction, program.id, now - shortest_days * seconds_per_day)) {
-    if (!domain::is_expired(candidate.method, candidate.submitted_at_epoch_seconds, now,
-                            settings.paypal_window_days, settings.check_window_days)) {
-      continue;
-    }
-    ExpiryGroup& group = groups[candidate.state];
+    const auto event = due_event(candidate, settings, now);
+    if (!event) continue;
+    ExpiryGroup& group = groups[{candidate.state, *event}];
     group.ids.push_back(candidate.id);
     group.total += candidate.amount;
-    report.expired++;
-    report.expired_total += candidate.amount;
-    (candidate.method == domain::PaymentMethod::paypal ? report.expired_paypal
-                                                       : report.expired_check)++;
+    count(report, candidate);
   }
   return groups;
 }
 
 void expire_group(pg::Transaction& transaction, const Actor& actor, std::int64_t program_id,
-                  PaymentState from, const ExpiryGroup& group, const std::string& when) {
-  const domain::PaymentTransition move = domain::transition(from, domain::PaymentEvent::expire);
+                  const GroupKey& key, const ExpiryGroup& group, const std::string& when) {
+  const PaymentState from = key.first;
+  const domain::PaymentTransition move = domain::transition(from, key.second);
   DISBURSE_ASSERT(move.ok());
-  const std::int64_t moved = pg::move_payments(transaction, group.ids, from, move.next, actor.name,
-                                               "not accepted within the window at " + when);
+  const std::string reason = key.second == domain::PaymentEvent::mark_paid
+                                 ? "no ACH return within the return window at " + when
+                                 : "not accepted within the window at " + when;
+  const std::int64_t moved =
+      pg::move_payments(transaction, group.ids, from, move.next, actor.name, reason);
   // The candidates are locked for the transaction, so every one is still in `from`.
   DISBURSE_ASSERT(moved == static_cast<std::int64_t>(group.ids.size()));
   const auto entry = domain::ledger::entry_for_transition(from, move.next, group.total);
@@ -65,7 +97,8 @@ void expire_group(pg::Transaction& transaction, const Actor& actor, std::int64_t
   pg::post_entry(transaction,
                  {program_id, actor.name,
                   "expiry at " + when + ": " + std::to_string(moved) + " " +
-                      std::string(domain::to_string(from)) + " payments",
+                      std::string(domain::to_string(from)) + " payments " +
+                      std::string(domain::to_string(move.next)),
                   0, 0, 0},
                  *entry);
 }
@@ -85,10 +118,10 @@ ExpiryReport expire_in(pg::Transaction& transaction, const Actor& actor, std::in
   report.now = now;
   const std::string when = format_instant(now);
   const auto groups = due_payments(transaction, *program, now.time_since_epoch().count(), report);
-  for (const auto& [from, group] : groups) {
-    expire_group(transaction, actor, program_id, from, group, when);
+  for (const auto& [key, group] : groups) {
+    expire_group(transaction, actor, program_id, key, group, when);
   }
-  if (report.expired > 0) {
+  if (!groups.empty()) {
     pg::append_audit(transaction,
                      {actor.name, "payment.expire", "program", std::to_string(program_id),
                       program_id, expiry_json(report).dump()});
@@ -153,7 +186,9 @@ nlohmann::json expiry_json(const ExpiryReport& report) {
           {"expired_paypal", report.expired_paypal},
           {"expired_check", report.expired_check},
           {"expired_cents", report.expired_total.cents()},
-          {"expired_amount", domain::to_decimal_string(report.expired_total)}};
+          {"expired_amount", domain::to_decimal_string(report.expired_total)},
+          {"settled_ach", report.settled_ach},
+          {"settled_ach_cents", report.settled_ach_total.cents()}};
 }
 
 }  // namespace disburse::app

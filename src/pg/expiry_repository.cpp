@@ -28,7 +28,7 @@ std::vector<ExpiryCandidate> lock_expiry_candidates(Transaction& transaction,
            "SELECT id, method, state, amount_cents, extract(epoch FROM submitted_at)::bigint "
            "FROM payments WHERE program_id = $1 AND submitted_at < to_timestamp($2) AND "
            "((method = 'paypal' AND state IN ('submitted', 'unclaimed')) OR "
-           " (method = 'check' AND state = 'submitted')) ORDER BY id FOR UPDATE",
+           " (method IN ('check', 'ach') AND state = 'submitted')) ORDER BY id FOR UPDATE",
            program_id, submitted_before_epoch_seconds)) {
     ExpiryCandidate candidate;
     candidate.id = row[0].as<std::int64_t>();
@@ -50,7 +50,8 @@ std::int64_t move_payments(Transaction& transaction, const std::vector<std::int6
   if (payment_ids.empty()) return 0;
   return transaction.sql()
       .exec_params1(
-          "WITH moved AS (UPDATE payments SET state = $3, state_changed_at = now() "
+          "WITH moved AS (UPDATE payments SET state = $3, state_changed_at = now(), "
+          "  paid_at = CASE WHEN $3 = 'paid' THEN now() ELSE paid_at END "
           "  WHERE id = ANY($1::bigint[]) AND state = $2 RETURNING id), "
           "events AS (INSERT INTO payment_events (payment_id, from_state, to_state, actor, "
           "  reason) SELECT id, $2, $3, $4, $5 FROM moved) "

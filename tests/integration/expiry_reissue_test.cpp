@@ -161,6 +161,37 @@ TEST_CASE("the server's expiry timer ticks into a durable job and the server sto
 }
 
 TEST_CASE(
+    "an ACH credit without a return in 60 days is taken as paid, and a later return still "
+    "applies") {
+  TestDatabase database;
+  add_reconcile_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {0, 0, 3, 0});
+  const std::int64_t batch_id = submitted_batch(database, fixture.program_id, "ach");
+  const std::vector<SubmittedPayment> p = batch_payments(database, batch_id);
+  reconcile_file(
+      database, batch_id,
+      nacha_returns({{p[0].reference, p[0].trace_number, "R03", p[0].amount_cents}}, {}));
+  CHECK(expire(database, fixture.program_id,
+               days_after_submission(database, batch_id, 60))["settled_ach"] == 0);
+  const json settled =
+      expire(database, fixture.program_id, days_after_submission(database, batch_id, 61));
+  CHECK(settled["settled_ach"] == 2);
+  CHECK(settled["expired"] == 0);
+  CHECK(settled["settled_ach_cents"] == p[1].amount_cents + p[2].amount_cents);
+  CHECK(state_of(database, p[0].id) == "returned");
+  CHECK(state_of(database, p[1].id) == "paid");
+  CHECK(state_of(database, p[2].id) == "paid");
+  check_books_green(database, fixture.program_id);
+  // An unauthorised-debit style late return (R10) of a settled credit is legal for ACH.
+  const json late = reconcile_file(
+      database, batch_id,
+      nacha_returns({{p[2].reference, p[2].trace_number, "R10", p[2].amount_cents}}, {}));
+  CHECK(late["applied"] == 1);
+  CHECK(state_of(database, p[2].id) == "returned");
+  check_books_green(database, fixture.program_id);
+}
+
+TEST_CASE(
     "a reissue ends the old attempt and creates attempt N+1 for the same amount, never two live "
     "payments") {
   TestDatabase database;

@@ -1,8 +1,9 @@
 #pragma once
 // Expiry (issue 6, DESIGN.md "Payment"): a PayPal payment not accepted within the program's
 // paypal_window_days of its submission, and a check not cashed within check_window_days, expire;
-// their money moves from in flight to the returned pool. The clock is a parameter: the
-// periodic job passes the real one, operators and tests pass any instant.
+// their money moves from in flight to the returned pool. The same time-driven step takes an ACH
+// credit without a return within its return window as paid (domain/ach_settlement.hpp). The clock
+// is a parameter: the periodic job passes the real one, operators and tests pass any instant.
 
 #include <chrono>
 #include <cstdint>
@@ -26,6 +27,9 @@ struct ExpiryReport {
   std::int64_t expired_paypal = 0;
   std::int64_t expired_check = 0;
   domain::Money expired_total;
+  // ACH credits with no return within domain::ach_return_window_days: taken as paid.
+  std::int64_t settled_ach = 0;
+  domain::Money settled_ach_total;
 };
 
 // One transaction per program. Conflict for a closed program; NotFound for an unknown one.

@@ -21,8 +21,8 @@ struct ExpiryCandidate {
   std::int64_t submitted_at_epoch_seconds = 0;
 };
 
-// The program's PayPal payments submitted or unclaimed and checks submitted, submitted before
-// `submitted_before_epoch_seconds`, locked FOR UPDATE, in id order.
+// The program's PayPal payments submitted or unclaimed and checks and ACH credits submitted,
+// submitted before `submitted_before_epoch_seconds`, locked FOR UPDATE, in id order.
 std::vector<ExpiryCandidate> lock_expiry_candidates(Transaction& transaction,
                                                     std::int64_t program_id,
                                                     std::int64_t submitted_before_epoch_seconds);

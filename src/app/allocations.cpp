@@ -15,18 +15,21 @@
 #include "disburse/domain/payment_reference.hpp"
 #include "disburse/domain/payment_state.hpp"
 #include "disburse/domain/program_state.hpp"
+#include "disburse/domain/reconciliation.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/ledger_repository.hpp"
 #include "disburse/pg/programs_repository.hpp"
+#include "disburse/pg/second_round_repository.hpp"
 #include "disburse/security/crypto.hpp"
 
 namespace disburse::app {
 
 namespace {
 
-// Later rounds are allocated from the returned pool to those who redeemed (DESIGN.md "Second
-// distribution"), which needs the payouts' outcomes; this use case allocates the first round.
+// Later rounds are allocated from the returned pool to those who redeemed in the round before
+// (DESIGN.md "Second distribution", issue 6), weighted as they were in that round.
 constexpr int first_round = 1;
+constexpr std::string_view redeemer_label = "redeemer of the previous round";
 
 constexpr std::string_view imported_weight_label = "imported weight";
 
@@ -76,9 +79,9 @@ struct WeighedClaims {
   domain::WeighingProblems problems;
 
   std::string_view label_of(std::int64_t claimant_id) const {
-    const auto found = std::lower_bound(claimants.begin(), claimants.end(), claimant_id,
-                                        [](const domain::AllocationClaimant& claimant,
-                                           std::int64_t id) { return claimant.claimant_id < id; });
+    const auto found = std::lower_bound(
+        claimants.begin(), claimants.end(), claimant_id,
+        [](const domain::AllocationClaimant& claimant, std::int64_t id) { return claimant.claimant_id < id; });
     return labels[label_of_claimant[static_cast<std::size_t>(found - claimants.begin())]];
   }
 };
@@ -89,8 +92,7 @@ WeighedClaims weigh_approved_claims(pg::Transaction& transaction, std::int64_t p
   // A breakdown's device type views the rule's own spelling, so its address names the label.
   std::unordered_map<const char*, std::uint16_t> label_by_spelling;
   for (const domain::DevicePoints& entry : rule.device_points()) {
-    label_by_spelling.emplace(entry.device_type.data(),
-                              static_cast<std::uint16_t>(weighed.labels.size()));
+    label_by_spelling.emplace(entry.device_type.data(), static_cast<std::uint16_t>(weighed.labels.size()));
     weighed.labels.push_back(entry.device_type);
   }
   const auto imported_label = static_cast<std::uint16_t>(weighed.labels.size());
@@ -113,8 +115,7 @@ WeighedClaims weigh_approved_claims(pg::Transaction& transaction, std::int64_t p
   return weighed;
 }
 
-std::uint64_t parse_seed(const std::optional<std::string>& text, std::int64_t program_id,
-                         int round) {
+std::uint64_t parse_seed(const std::optional<std::string>& text, std::int64_t program_id, int round) {
   if (!text) return domain::default_allocation_seed(program_id, round);
   std::uint64_t seed = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), seed);
@@ -144,11 +145,70 @@ domain::AllocationParameters run_parameters(const domain::Program& program, doma
   return {domain::distributable_amount(program.settings), program.settings.min_payment, cap, seed};
 }
 
+domain::Money returned_pool(pg::Transaction& transaction, std::int64_t program_id) {
+  return pg::ledger_balances(transaction, program_id).of(domain::ledger::Account::returned_pool);
+}
+
+// The first round divides the fund less the reserve; a later one the returned pool.
+domain::AllocationParameters round_parameters(pg::Transaction& transaction,
+                                              const domain::Program& program, int round,
+                                              domain::Money cap, std::uint64_t seed) {
+  domain::AllocationParameters parameters = run_parameters(program, cap, seed);
+  if (round != first_round) parameters.distributable = returned_pool(transaction, program.id);
+  return parameters;
+}
+
+WeighedClaims weigh_redeemers(pg::Transaction& transaction, std::int64_t program_id, int round) {
+  WeighedClaims weighed;
+  weighed.labels.emplace_back(redeemer_label);
+  weighed.claimants = pg::redeemer_weights(transaction, program_id, round - 1);
+  weighed.label_of_claimant.assign(weighed.claimants.size(), 0);
+  return weighed;
+}
+
+// A later round happens only when every redeemer's share would clear the minimum payment;
+// otherwise it says why and allocates nothing.
+WeighedClaims weigh_redeemers_or_refuse(pg::Transaction& transaction,
+                                        const domain::Program& program, int round) {
+  WeighedClaims weighed = weigh_redeemers(transaction, program.id, round);
+  std::vector<std::uint64_t> weights;
+  weights.reserve(weighed.claimants.size());
+  for (const domain::AllocationClaimant& claimant : weighed.claimants) weights.push_back(claimant.weight);
+  const domain::Money pool = returned_pool(transaction, program.id);
+  const domain::SecondRoundCheck check =
+      domain::check_second_round(pool, weights, program.settings.min_payment);
+  if (check.outcome != domain::SecondRoundOutcome::feasible) {
+    throw Conflict("no round " + std::to_string(round) + " for program " +
+                   std::to_string(program.id) + ": " + std::string(domain::to_string(check.outcome)) +
+                   " (returned pool " + domain::to_display_string(pool) + ", " +
+                   std::to_string(weighed.claimants.size()) + " redeemers, smallest share " +
+                   domain::to_display_string(check.smallest_share) + ", minimum payment " +
+                   domain::to_display_string(program.settings.min_payment) + ")");
+  }
+  return weighed;
+}
+
+// A later round needs a distributing program whose previous round was approved.
+void require_later_round_open(pg::Transaction& transaction, const domain::Program& program,
+                              int round) {
+  if (domain::parse_program_state(program.status) != domain::ProgramState::distributing) {
+    throw Conflict("program " + std::to_string(program.id) + " is " + program.status +
+                   "; a later round needs a distributing program");
+  }
+  if (!pg::approved_run_id(transaction, program.id, round - 1)) {
+    throw Conflict("round " + std::to_string(round - 1) + " of program " +
+                   std::to_string(program.id) + " has no approved run");
+  }
+  if (const auto approved = pg::approved_run_id(transaction, program.id, round)) {
+    throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
+                   " already has an approved run (" + std::to_string(*approved) + ")");
+  }
+}
+
 void require_round_open(pg::Transaction& transaction, const domain::Program& program, int round) {
   if (round != first_round) {
-    throw InvalidInput(
-        "only round 1 can be allocated here; a second round is allocated from the "
-        "returned pool once payments have settled");
+    require_later_round_open(transaction, program, round);
+    return;
   }
   if (const auto approved = pg::approved_run_id(transaction, program.id, round)) {
     throw Conflict("round " + std::to_string(round) + " of program " + std::to_string(program.id) +
@@ -174,8 +234,7 @@ WeighedClaims weigh_or_refuse(pg::Transaction& transaction, const domain::Progra
   return weighed;
 }
 
-void audit_run(pg::Transaction& transaction, const Actor& actor,
-               const pg::AllocationRunRecord& run) {
+void audit_run(pg::Transaction& transaction, const Actor& actor, const pg::AllocationRunRecord& run) {
   const nlohmann::json details = {{"round", run.round},
                                   {"seed", run.seed},
                                   {"allocated_cents", run.allocated.cents()},
@@ -195,8 +254,7 @@ WeightingRuleView show_weighting_rule(pg::Database& database, const Actor& actor
   return database.read([&](pg::Transaction& transaction) {
     const auto program = pg::find_program(transaction, program_id);
     if (!program) throw NotFound("no program " + std::to_string(program_id));
-    return rule_view(*program,
-                     pg::approved_run_id(transaction, program_id, first_round).has_value());
+    return rule_view(*program, pg::approved_run_id(transaction, program_id, first_round).has_value());
   });
 }
 
@@ -230,21 +288,19 @@ pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, cons
   require_round_open(transaction, program, request.round);
   const domain::WeightingRule rule = domain::program_weighting_rule(program.weighting_rule);
   pg::extend_statement_timeout(transaction, bulk_statement_timeout_ms);
-  const WeighedClaims weighed = weigh_or_refuse(transaction, program, rule);
-  const domain::AllocationParameters parameters =
-      run_parameters(program, cap, parse_seed(request.seed, program.id, request.round));
+  const WeighedClaims weighed = request.round == first_round
+                                    ? weigh_or_refuse(transaction, program, rule)
+                                    : weigh_redeemers_or_refuse(transaction, program, request.round);
+  const domain::AllocationParameters parameters = round_parameters(
+      transaction, program, request.round, cap, parse_seed(request.seed, program.id, request.round));
   const domain::AllocationResult result = domain::allocate(parameters, weighed.claimants);
 
-  pg::NewAllocationRun run{program.id,
-                           request.round,
-                           domain::to_canonical_text(rule),
-                           inputs_sha256(parameters, weighed.claimants),
-                           output_sha256(result),
+  pg::NewAllocationRun run{program.id, request.round, domain::to_canonical_text(rule),
+                           inputs_sha256(parameters, weighed.claimants), output_sha256(result),
                            domain::share_statistics(result),
                            domain::statistics_by_device_type(
                                result, [&](std::int64_t id) { return weighed.label_of(id); }),
-                           actor.user_id,
-                           actor.name};
+                           actor.user_id, actor.name};
   const std::int64_t run_id = pg::insert_allocation_run(transaction, run, result);
   pg::copy_allocation_shares(transaction, run_id, result);
   pg::AllocationRunRecord stored = *pg::find_allocation_run(transaction, run_id);
@@ -296,15 +352,13 @@ domain::AllocationRunState require_approvable(pg::Transaction& transaction, cons
                    std::to_string(*approved) + ")");
   }
   if (run.allocated.is_zero()) {
-    throw Conflict("allocation run " + std::to_string(run.id) + " pays no one (" + run.outcome +
-                   ")");
+    throw Conflict("allocation run " + std::to_string(run.id) + " pays no one (" + run.outcome + ")");
   }
   return approval.next;
 }
 
 // The other runs of the round that are still waiting are superseded by the approved one.
-std::int64_t supersede_waiting_runs(pg::Transaction& transaction,
-                                    const pg::AllocationRunRecord& run) {
+std::int64_t supersede_waiting_runs(pg::Transaction& transaction, const pg::AllocationRunRecord& run) {
   constexpr auto waiting = domain::AllocationRunState::created;
   const auto superseded = domain::transition(waiting, domain::AllocationRunEvent::supersede);
   DISBURSE_ASSERT(superseded.ok());
@@ -323,12 +377,13 @@ domain::AllocationResult recompute_unchanged(pg::Transaction& transaction,
   if (domain::to_canonical_text(rule) != run.weighting_rule) {
     throw Conflict(stale + "the program's weighting rule; allocate again");
   }
-  const WeighedClaims weighed = weigh_approved_claims(transaction, program.id, rule);
-  const domain::AllocationParameters parameters = run_parameters(program, run.cap, run.seed);
-  if (!weighed.problems.empty() ||
-      inputs_sha256(parameters, weighed.claimants) != run.inputs_sha256) {
-    throw Conflict(stale +
-                   "the approved claims or the program's amounts (inputs hash differs); "
+  const WeighedClaims weighed = run.round == first_round
+                                    ? weigh_approved_claims(transaction, program.id, rule)
+                                    : weigh_redeemers(transaction, program.id, run.round);
+  const domain::AllocationParameters parameters =
+      round_parameters(transaction, program, run.round, run.cap, run.seed);
+  if (!weighed.problems.empty() || inputs_sha256(parameters, weighed.claimants) != run.inputs_sha256) {
+    throw Conflict(stale + "the approved claims or the program's amounts (inputs hash differs); "
                    "allocate again");
   }
   domain::AllocationResult result = domain::allocate(parameters, weighed.claimants);
@@ -342,16 +397,37 @@ std::vector<pg::PaymentReference> payment_references(const domain::AllocationRes
   references.reserve(result.claimants_paid);
   for (const domain::ClaimantShare& share : result.shares) {
     if (share.status == domain::ShareStatus::below_minimum) continue;
-    references.push_back({share.claimant_id, domain::payment_reference({run.program_id, run.round,
-                                                                        share.claimant_id, 1})});
+    references.push_back({share.claimant_id,
+                          domain::payment_reference({run.program_id, run.round, share.claimant_id, 1})});
   }
   return references;
 }
 
+// The money of earlier rounds' attempts that came back now funds this round: those attempts are
+// released to the pool for good (never reissued), then the round's total leaves the pool.
+std::int64_t book_later_round(pg::Transaction& transaction, const Actor& actor,
+                              const pg::AllocationRunRecord& run) {
+  const std::string reason = "released to round " + std::to_string(run.round) + " (run " +
+                             std::to_string(run.id) + ")";
+  for (const domain::PaymentState from :
+       {domain::PaymentState::expired, domain::PaymentState::returned,
+        domain::PaymentState::failed, domain::PaymentState::voided}) {
+    const domain::PaymentTransition release =
+        domain::transition(from, domain::PaymentEvent::release_to_pool);
+    DISBURSE_ASSERT(release.ok());
+    pg::release_earlier_rounds(transaction, run.program_id, run.round, from, release.next,
+                               actor.name, reason);
+  }
+  const pg::EntryContext context{run.program_id, actor.name,
+                                 "allocation run " + std::to_string(run.id) + " approved", run.id};
+  return pg::post_entry(transaction, context, domain::ledger::allocate_second_round(run.allocated));
+}
+
 std::int64_t book_allocation(pg::Transaction& transaction, const Actor& actor,
                              const pg::AllocationRunRecord& run) {
-  const domain::Money unallocated = pg::ledger_balances(transaction, run.program_id)
-                                        .of(domain::ledger::Account::unallocated_fund);
+  if (run.round != first_round) return book_later_round(transaction, actor, run);
+  const domain::Money unallocated =
+      pg::ledger_balances(transaction, run.program_id).of(domain::ledger::Account::unallocated_fund);
   if (unallocated < run.allocated) {
     throw Conflict("the unallocated fund holds " + domain::to_display_string(unallocated) +
                    ", less than the run's " + domain::to_display_string(run.allocated));
@@ -388,18 +464,14 @@ ApprovalOutcome approve_allocation_run(pg::Transaction& transaction, const Actor
   const domain::AllocationResult result = recompute_unchanged(transaction, program, run);
 
   ApprovalOutcome outcome;
-  outcome.program_status = start_distribution(transaction, program);
+  outcome.program_status =
+      run.round == first_round ? start_distribution(transaction, program) : program.status;
   pg::mark_run_approved(transaction, run.id, std::string(domain::to_string(approved)),
                         actor.user_id, actor.name);
   outcome.runs_superseded = supersede_waiting_runs(transaction, run);
-  const pg::RunPayments payments{run.id,
-                                 run.program_id,
-                                 run.round,
-                                 1,
-                                 program.settings.currency,
+  const pg::RunPayments payments{run.id, run.program_id, run.round, 1, program.settings.currency,
                                  std::string(domain::to_string(domain::PaymentState::allocated)),
-                                 actor.name,
-                                 "allocation run " + std::to_string(run.id) + " approved"};
+                                 actor.name, "allocation run " + std::to_string(run.id) + " approved"};
   outcome.payments_created =
       pg::create_run_payments(transaction, payments, payment_references(result, run));
   DISBURSE_ASSERT(static_cast<std::uint64_t>(outcome.payments_created) == run.claimants_paid);
@@ -419,15 +491,13 @@ namespace {
 // Claim numbers are typed by people: accept any spelling the portal accepts.
 std::string canonical_claim_number(const std::string& typed) {
   std::string canonical;
-  if (domain::check_claim_number(typed, canonical) == domain::ClaimNumberCheck::ok)
-    return canonical;
+  if (domain::check_claim_number(typed, canonical) == domain::ClaimNumberCheck::ok) return canonical;
   return typed;
 }
 
 // The weight's breakdown as the claimant's data gives it now, or the bare stored weight when
 // that data no longer gives the run's weight (the run, not today's data, is being explained).
-domain::WeightBreakdown breakdown_of(const domain::WeightingRule& rule,
-                                     const pg::ShareOfClaim& share) {
+domain::WeightBreakdown breakdown_of(const domain::WeightingRule& rule, const pg::ShareOfClaim& share) {
   domain::ClaimantWeightSource source;
   if (share.device_type) source.device_type = *share.device_type;
   source.account_months = share.account_months;
@@ -460,8 +530,7 @@ ShareExplanation explain_allocation_share(pg::Database& database, const Actor& a
     if (!run) throw NotFound("no allocation run " + std::to_string(run_id));
     const auto share =
         pg::find_share_by_claim_number(transaction, run_id, canonical_claim_number(claim_number));
-    if (!share)
-      throw NotFound("that claim number has no share in allocation run " + std::to_string(run_id));
+    if (!share) throw NotFound("that claim number has no share in allocation run " + std::to_string(run_id));
     const domain::WeightingRule rule = domain::program_weighting_rule(run->weighting_rule);
     domain::RunWeightTotals totals{run->paid_weight_total, run->uncapped_weight_total, 0};
     if (share->status == domain::ShareStatus::below_minimum) {
@@ -470,11 +539,7 @@ ShareExplanation explain_allocation_share(pg::Database& database, const Actor& a
     const domain::ClaimantShare claimant_share{share->claimant_id, share->weight, share->share,
                                                share->status};
     return ShareExplanation{
-        run_id,
-        share->claim_number,
-        share->weight,
-        share->share,
-        share->status,
+        run_id, share->claim_number, share->weight, share->share, share->status,
         domain::explain_share(breakdown_of(rule, *share), claimant_share,
                               domain::explanation_weight_total(share->status, totals),
                               run->min_payment)};
@@ -498,21 +563,20 @@ std::uint64_t write_shares_csv(pg::Database& database, const Actor& actor, std::
     }
     streamed = true;
     std::string buffer = "claim_number,share,weight,status\n";
-    const std::uint64_t rows =
-        pg::for_each_share(transaction, run_id, [&](const pg::ShareLine& line) {
-          append_csv_field(buffer, line.claim_number);
-          buffer += ',';
-          buffer += domain::to_decimal_string(domain::Money::from_cents(line.share_cents));
-          buffer += ',';
-          buffer += std::to_string(line.weight);
-          buffer += ',';
-          buffer += line.status;
-          buffer += '\n';
-          if (buffer.size() >= flush_bytes) {
-            sink(buffer);
-            buffer.clear();
-          }
-        });
+    const std::uint64_t rows = pg::for_each_share(transaction, run_id, [&](const pg::ShareLine& line) {
+      append_csv_field(buffer, line.claim_number);
+      buffer += ',';
+      buffer += domain::to_decimal_string(domain::Money::from_cents(line.share_cents));
+      buffer += ',';
+      buffer += std::to_string(line.weight);
+      buffer += ',';
+      buffer += line.status;
+      buffer += '\n';
+      if (buffer.size() >= flush_bytes) {
+        sink(buffer);
+        buffer.clear();
+      }
+    });
     sink(buffer);
     return rows;
   });

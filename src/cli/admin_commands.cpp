@@ -9,11 +9,13 @@
 #include <thread>
 
 #include "command.hpp"
+#include "disburse/app/expiry.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/app/portal.hpp"
 #include "disburse/http/server.hpp"
 #include "disburse/jobs/import_jobs.hpp"
 #include "disburse/jobs/claim_jobs.hpp"
+#include "disburse/jobs/expiry_jobs.hpp"
 #include "disburse/jobs/job_runner.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/migrations.hpp"
@@ -73,6 +75,8 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   jobs::JobRunner runner(database, config.jobs, worker_id());
   jobs::add_import_jobs(runner, database, secrets);
   jobs::add_claim_jobs(runner, database, app::load_rate_limit_settings(app::process_environment));
+  jobs::add_expiry_jobs(runner, database);
+  jobs::ExpiryScheduler expiry(database, app::expiry_job_interval_seconds);
   const int port = server.bind();
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
@@ -82,8 +86,10 @@ nlohmann::json serve(Context& context, Arguments& arguments) {
   });
   std::thread signal_thread([&] { signals_context.run(); });
   runner.start();
+  expiry.start();
   std::cerr << "disburse: serving on http://" << config.listen_host << ":" << port << "\n";
   server.serve();
+  expiry.stop();
   runner.stop();
   signals_context.stop();
   signal_thread.join();

@@ -31,6 +31,9 @@ std::vector<Command> all_commands() {
   add_user_commands(commands);
   add_batch_commands(commands);
   add_import_commands(commands);
+  add_reconcile_commands(commands);
+  add_payment_commands(commands);
+  add_closing_commands(commands);
   return commands;
 }
 

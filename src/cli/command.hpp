@@ -76,5 +76,8 @@ void add_batch_commands(std::vector<Command>& commands);
 void add_allocation_commands(std::vector<Command>& commands);
 void add_import_commands(std::vector<Command>& commands);
 void add_claim_commands(std::vector<Command>& commands);
+void add_reconcile_commands(std::vector<Command>& commands);
+void add_payment_commands(std::vector<Command>& commands);
+void add_closing_commands(std::vector<Command>& commands);
 
 }  // namespace disburse::cli

@@ -69,5 +69,6 @@ void add_portal_routes(Router& router);
 void add_audit_routes(Router& router);
 void add_user_routes(Router& router);
 void add_console_routes(Router& router);
+void add_reconcile_routes(Router& router);
 
 }  // namespace disburse::http

@@ -1,0 +1,119 @@
+// POST /api/v1/batches/{id}/results, GET /api/v1/reconciliations/{id} and
+// GET /api/v1/reconciliations/{id}/report.csv, POST /api/v1/payments/{id}/reissue and
+// GET /api/v1/programs/{id}/exports/{kind}.csv
+
+#include <iostream>
+
+#include "disburse/app/exports.hpp"
+#include "disburse/app/programs.hpp"
+#include "disburse/app/reconciliation.hpp"
+#include "disburse/app/reissue.hpp"
+#include "disburse/domain/errors.hpp"
+#include "router.hpp"
+
+namespace disburse::http {
+
+namespace {
+
+// The body is the provider's file as is. Results move money, so the Idempotency-Key is required;
+// the file's own fingerprints make a replay under a new key harmless too (0 applied).
+void post_results(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::reconcile);
+  const std::int64_t batch_id = exchange.id_parameter(0);
+  if (exchange.request.body.empty()) throw InvalidInput("send the results file as the body");
+  run_idempotent(exchange, actor, true, [&](pg::Transaction& transaction) {
+    return std::pair{
+        201, app::reconciliation_json(app::reconcile(transaction, actor, exchange.services.secrets,
+                                                     batch_id, exchange.request.body))};
+  });
+}
+
+void show(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
+  exchange.send_json(200, app::reconciliation_json(app::show_reconciliation(
+                              exchange.services.database, actor, exchange.id_parameter(0))));
+}
+
+void report_csv(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::export_reports);
+  const std::int64_t reconciliation_id = exchange.id_parameter(0);
+  pg::Database& database = exchange.services.database;
+  // Refuse an unknown reconciliation with a proper status before the streamed body starts.
+  app::show_reconciliation(database, actor, reconciliation_id);
+  exchange.response.status = 200;
+  exchange.response.set_header("Content-Disposition", "attachment; filename=\"reconciliation-" +
+                                                          std::to_string(reconciliation_id) +
+                                                          "-report.csv\"");
+  exchange.response.set_chunked_content_provider(
+      "text/csv; charset=utf-8",
+      [&database, actor, reconciliation_id](std::size_t, httplib::DataSink& sink) {
+        try {
+          app::export_reconciliation_report(database, actor, reconciliation_id, sink.os);
+        } catch (const std::exception& error) {
+          std::cerr << "route=/api/v1/reconciliations/{id}/report.csv export_failed=\""
+                    << error.what() << "\"\n";
+          return false;
+        }
+        sink.done();
+        return true;
+      });
+}
+
+// {"method": "check"}: voids the attempt if it is still live and creates attempt N+1.
+void reissue(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::reconcile);
+  app::ReissueRequest request;
+  request.payment_id = exchange.id_parameter(0);
+  const nlohmann::json body = exchange.json_body();
+  if (!body.contains("method") || !body.at("method").is_string()) {
+    throw InvalidInput("method is required: paypal, check or ach");
+  }
+  request.method = body.at("method").get<std::string>();
+  run_idempotent(exchange, actor, true, [&](pg::Transaction& transaction) {
+    return std::pair{201, app::reissue_json(app::reissue_payment(transaction, actor, request))};
+  });
+}
+
+// An unknown kind is answered 404, like any unknown path.
+void export_csv(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::export_reports);
+  const std::int64_t program_id = exchange.id_parameter(0);
+  const std::string kind = exchange.text_parameter(1);
+  try {
+    app::check_export_kind(kind);
+  } catch (const InvalidInput& error) {
+    throw NotFound(error.what());
+  }
+  pg::Database& database = exchange.services.database;
+  // Refuse an unknown program with a proper status before the streamed body starts.
+  app::show_program(database, actor, program_id);
+  exchange.response.status = 200;
+  exchange.response.set_header(
+      "Content-Disposition",
+      "attachment; filename=\"program-" + std::to_string(program_id) + "-" + kind + ".csv\"");
+  exchange.response.set_chunked_content_provider(
+      "text/csv; charset=utf-8",
+      [&database, actor, program_id, kind](std::size_t, httplib::DataSink& sink) {
+        try {
+          app::write_export(database, actor, program_id, kind, sink.os);
+        } catch (const std::exception& error) {
+          std::cerr << "route=/api/v1/programs/{id}/exports/{kind} export_failed=\"" << error.what()
+                    << "\"\n";
+          return false;
+        }
+        sink.done();
+        return true;
+      });
+}
+
+}  // namespace
+
+void add_reconcile_routes(Router& router) {
+  router.post("/api/v1/batches/{id}/results", post_results);
+  router.get("/api/v1/reconciliations/{id}", show);
+  router.get("/api/v1/reconciliations/{id}/report.csv", report_csv);
+  router.post("/api/v1/payments/{id}/reissue", reissue);
+  router.get("/api/v1/programs/{id}/exports/{kind}.csv", export_csv);
+}
+
+}  // namespace disburse::http

@@ -14,7 +14,7 @@ httplib::Headers bearer(const std::string& token) { return {{"Authorization", "B
 
 }  // namespace
 
-TEST_CASE("auditors read and verify the audit log; other roles may not") {
+TEST_CASE("auditors read and verify the audit log and other roles may not") {
   TestDatabase database;
   ServerProcess server(database);
   add_user(database, "alice", "admin");

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "array_literal.hpp"
+
 #include "disburse/domain/assert.hpp"
 
 namespace disburse::pg {
@@ -65,17 +67,6 @@ const char* rail_condition(domain::PaymentMethod method) {
 }
 
 std::string text_of(const pqxx::field& field) { return field.is_null() ? "" : field.as<std::string>(); }
-
-// A PostgreSQL array literal of words that need no quoting (references and digits).
-std::string array_literal(const std::vector<std::string>& words) {
-  std::string literal = "{";
-  for (const std::string& word : words) {
-    DISBURSE_ASSERT(word.find_first_of("{},\"\\ ") == std::string::npos && !word.empty());
-    if (literal.size() > 1) literal += ',';
-    literal += word;
-  }
-  return literal + "}";
-}
 
 }  // namespace
 
@@ -227,7 +218,7 @@ void store_trace_numbers(Transaction& transaction, std::int64_t batch_id,
       "  FROM unnest($2::text[], $3::text[]) AS t(reference, trace_number) "
       "  WHERE p.batch_id = $1 AND p.reference = t.reference RETURNING p.id) "
       "SELECT count(*) FROM traced",
-      batch_id, array_literal(references), array_literal(trace_numbers));
+      batch_id, plain_text_array(references), plain_text_array(trace_numbers));
   DISBURSE_ASSERT(row[0].as<std::size_t>() == references.size());
 }
 

@@ -2,18 +2,9 @@
 
 #include <pqxx/pqxx>
 
+#include "array_literal.hpp"
+
 namespace disburse::pg {
-
-namespace {
-
-// A PostgreSQL array literal of plain identifiers (job kinds are code constants).
-std::string text_array(const std::vector<std::string>& values) {
-  std::string literal = "{";
-  for (const auto& value : values) literal += (literal.size() > 1 ? "," : "") + value;
-  return literal + "}";
-}
-
-}  // namespace
 
 std::int64_t enqueue_job(Transaction& transaction, const std::string& kind,
                          const std::string& payload_json, int delay_seconds, int max_attempts) {
@@ -35,7 +26,7 @@ std::optional<Job> claim_job(Database& database, const std::string& worker_id, i
         "(state = 'running' AND lease_expires_at < now() AND attempts < max_attempts)) "
         "ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
         "RETURNING id, kind, payload::text, attempts, max_attempts",
-        worker_id, lease_seconds, text_array(kinds));
+        worker_id, lease_seconds, plain_text_array(kinds));
     if (rows.empty()) return std::nullopt;
     const pqxx::row row = rows[0];
     return Job{row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),

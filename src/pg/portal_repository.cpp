@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "array_literal.hpp"
+
 #include "disburse/domain/assert.hpp"
 #include "disburse/domain/errors.hpp"
 
@@ -33,16 +35,6 @@ constexpr const char* lookup_sql =
     " ORDER BY round DESC, attempt DESC LIMIT 1) p ON true"
     " LEFT JOIN LATERAL (SELECT kind, created_at FROM portal_change_requests"
     " WHERE claimant_id = c.id AND state = 'pending' ORDER BY id DESC LIMIT 1) cr ON true";
-
-// A PostgreSQL array literal of bucket names, which are hex digests and need no quoting.
-std::string text_array(const std::vector<std::string>& values) {
-  std::string literal = "{";
-  for (const auto& value : values) {
-    DISBURSE_ASSERT(value.find_first_not_of("0123456789abcdef:") == std::string::npos);
-    literal += (literal.size() > 1 ? "," : "") + value;
-  }
-  return literal + "}";
-}
 
 std::optional<std::int64_t> optional_int64(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
@@ -99,7 +91,7 @@ PortalLookup run_lookup(pqxx::connection_base& connection, const std::string& cl
   connection.prepare(lookup_statement, lookup_sql);
   pqxx::nontransaction transaction(connection);
   const pqxx::result rows = transaction.exec_prepared(lookup_statement, claim_number, zip5,
-                                                      text_array(buckets), limits.window_seconds,
+                                                      plain_text_array(buckets), limits.window_seconds,
                                                       limits.max_failures);
   DISBURSE_ASSERT(rows.size() == 1);
   PortalLookup lookup;
@@ -137,7 +129,7 @@ void record_lookup_failure(Transaction& transaction, const std::vector<std::stri
       "'1 second' THEN 1 ELSE portal_rate_limits.failures + 1 END, "
       "window_started_at = CASE WHEN portal_rate_limits.window_started_at <= now() - $2 * "
       "interval '1 second' THEN now() ELSE portal_rate_limits.window_started_at END",
-      text_array(buckets), limits.window_seconds);
+      plain_text_array(buckets), limits.window_seconds);
 }
 
 ChangeRequestRecord insert_change_request(Transaction& transaction, std::int64_t claimant_id,

@@ -1,5 +1,5 @@
 #pragma once
-// The program's double-entry ledger (DESIGN.md "Ledger", issue 5).
+// The program's ledger of balanced entries (DESIGN.md "Ledger", issue 5).
 //
 // Sign convention: a posting's amount is positive when money arrives in an account (a debit)
 // and negative when it leaves (a credit); the postings of every entry sum to zero. With this

@@ -1,7 +1,5 @@
 // /api/v1/programs/{id}/weighting-rule, /api/v1/programs/{id}/allocations, /api/v1/allocations
 
-#include <iostream>
-
 #include "disburse/app/allocation_views.hpp"
 #include "disburse/app/allocations.hpp"
 #include "disburse/domain/errors.hpp"
@@ -99,25 +97,12 @@ void shares_csv(Exchange& exchange) {
   const std::int64_t run_id = exchange.id_parameter(0);
   pg::Database& database = exchange.services.database;
   app::require_readable_run(database, actor, run_id);
-  exchange.response.set_header("Content-Disposition", "attachment; filename=\"allocation-" +
-                                                          std::to_string(run_id) + "-shares.csv\"");
-  exchange.response.status = 200;
-  exchange.response.set_chunked_content_provider(
-      "text/csv; charset=utf-8", [&database, actor, run_id](std::size_t, httplib::DataSink& sink) {
-        struct ClientGone {};
-        try {
-          app::write_shares_csv(database, actor, run_id, [&sink](std::string_view chunk) {
-            if (!sink.write(chunk.data(), chunk.size())) throw ClientGone{};
-          });
-          sink.done();
-          return true;
-        } catch (const ClientGone&) {
-          return false;
-        } catch (const std::exception& error) {
-          std::cerr << "route=/api/v1/allocations/{id}/shares.csv stream_failed=\"" << error.what()
-                    << "\"\n";
-          return false;
-        }
+  exchange.stream_csv(
+      "allocation-" + std::to_string(run_id) + "-shares.csv", [&database, actor, run_id](std::ostream& out) {
+        app::write_shares_csv(database, actor, run_id, [&out](std::string_view chunk) {
+          out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+          if (!out) throw Unavailable("the client stopped reading");
+        });
       });
 }
 

@@ -1,6 +1,7 @@
 #include "exchange.hpp"
 
 #include <charconv>
+#include <iostream>
 
 #include "disburse/app/users.hpp"
 #include "disburse/domain/errors.hpp"
@@ -130,6 +131,23 @@ void Exchange::redirect(const std::string& location) {
 
 void Exchange::send_html(int status, std::string body) {
   send_text(status, "text/html; charset=utf-8", std::move(body));
+}
+
+void Exchange::stream_csv(const std::string& file_name, std::function<void(std::ostream&)> write) {
+  response.status = 200;
+  response.set_header("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  response.set_chunked_content_provider(
+      "text/csv; charset=utf-8",
+      [write = std::move(write), file_name](std::size_t, httplib::DataSink& sink) {
+        try {
+          write(sink.os);
+        } catch (const std::exception& error) {
+          std::cerr << "download=" << file_name << " stream_failed=\"" << error.what() << "\"\n";
+          return false;
+        }
+        sink.done();
+        return true;
+      });
 }
 
 void Exchange::send_json(int status, const nlohmann::json& body) {

@@ -60,6 +60,12 @@ class Exchange {
   void redirect(const std::string& location);
   void send_html(int status, std::string body);
 
+  // Sends a CSV download written by `write` as it is produced (chunked), so that a million rows
+  // are never held in memory. Check everything that can be refused before calling: once the
+  // status line is out, a failure can only cut the download short, which chunked encoding
+  // reports to the client as incomplete.
+  void stream_csv(const std::string& file_name, std::function<void(std::ostream&)> write);
+
   void send_json(int status, const nlohmann::json& body);
   void send_text(int status, const std::string& content_type, std::string body);
 };

@@ -149,25 +149,10 @@ void rejected_csv(Exchange& exchange) {
   // Refuse an unknown import with a proper status before the streamed body starts.
   app::show_import(exchange.services.database, actor, import_id);
   pg::Database& database = exchange.services.database;
-  exchange.response.status = 200;
-  exchange.response.set_header(
-      "Content-Disposition",
-      "attachment; filename=\"import-" + std::to_string(import_id) + "-rejected.csv\"");
-  exchange.response.set_chunked_content_provider(
-      "text/csv; charset=utf-8",
-      [&database, actor, import_id](std::size_t, httplib::DataSink& sink) {
-        // The status line is already sent: a failure can only cut the response short, which a
-        // chunked response reports to the client as incomplete.
-        try {
-          app::export_rejections(database, actor, import_id, sink.os);
-        } catch (const std::exception& error) {
-          std::cerr << "route=/api/v1/imports/{id}/rejected.csv export_failed=\"" << error.what()
-                    << "\"\n";
-          return false;
-        }
-        sink.done();
-        return true;
-      });
+  exchange.stream_csv("import-" + std::to_string(import_id) + "-rejected.csv",
+                      [&database, actor, import_id](std::ostream& out) {
+                        app::export_rejections(database, actor, import_id, out);
+                      });
 }
 
 }  // namespace

@@ -77,9 +77,14 @@ CloseResult close_in(pg::Transaction& transaction, const Actor& actor, std::int6
 }  // namespace
 
 CloseResult close_program(pg::Database& database, const Actor& actor, std::int64_t program_id) {
-  require(actor, domain::Permission::close_program);
   return database.write(
-      [&](pg::Transaction& transaction) { return close_in(transaction, actor, program_id); });
+      [&](pg::Transaction& transaction) { return close_program(transaction, actor, program_id); });
+}
+
+CloseResult close_program(pg::Transaction& transaction, const Actor& actor,
+                          std::int64_t program_id) {
+  require(actor, domain::Permission::close_program);
+  return close_in(transaction, actor, program_id);
 }
 
 nlohmann::json close_json(const CloseResult& result) {
@@ -95,17 +100,20 @@ nlohmann::json close_json(const CloseResult& result) {
 }
 
 PurgeResult purge_program(pg::Database& database, const Actor& actor, std::int64_t program_id) {
+  return database.write(
+      [&](pg::Transaction& transaction) { return purge_program(transaction, actor, program_id); });
+}
+
+PurgeResult purge_program(pg::Transaction& transaction, const Actor& actor,
+                          std::int64_t program_id) {
   require(actor, domain::Permission::close_program);
-  return database.write([&](pg::Transaction& transaction) {
-    const domain::ProgramState purged =
-        next_state(transaction, program_id, domain::ProgramEvent::purge);
-    PurgeResult result{program_id, pg::erase_personal_data(transaction, program_id)};
-    pg::update_program_status(transaction, program_id, std::string(domain::to_string(purged)));
-    pg::append_audit(transaction,
-                     {actor.name, "program.purge", "program", std::to_string(program_id),
-                      program_id, purge_json(result).dump()});
-    return result;
-  });
+  const domain::ProgramState purged =
+      next_state(transaction, program_id, domain::ProgramEvent::purge);
+  PurgeResult result{program_id, pg::erase_personal_data(transaction, program_id)};
+  pg::update_program_status(transaction, program_id, std::string(domain::to_string(purged)));
+  pg::append_audit(transaction, {actor.name, "program.purge", "program", std::to_string(program_id),
+                                 program_id, purge_json(result).dump()});
+  return result;
 }
 
 nlohmann::json purge_json(const PurgeResult& result) {

@@ -133,9 +133,15 @@ ExpiryReport expire_in(pg::Transaction& transaction, const Actor& actor, std::in
 
 ExpiryReport expire_payments(pg::Database& database, const Actor& actor, std::int64_t program_id,
                              std::chrono::sys_seconds now) {
+  return database.write([&](pg::Transaction& transaction) {
+    return expire_payments(transaction, actor, program_id, now);
+  });
+}
+
+ExpiryReport expire_payments(pg::Transaction& transaction, const Actor& actor,
+                             std::int64_t program_id, std::chrono::sys_seconds now) {
   require(actor, domain::Permission::reconcile);
-  return database.write(
-      [&](pg::Transaction& transaction) { return expire_in(transaction, actor, program_id, now); });
+  return expire_in(transaction, actor, program_id, now);
 }
 
 std::vector<ExpiryReport> expire_all_programs(pg::Database& database, const Actor& actor,

@@ -88,6 +88,7 @@ ChangeOutcome outcome_of(LookupOutcome outcome) {
     case LookupOutcome::invalid_zip: return ChangeOutcome::invalid_zip;
     case LookupOutcome::found: return ChangeOutcome::recorded;
     case LookupOutcome::not_found: return ChangeOutcome::not_verified;
+    case LookupOutcome::program_purged: return ChangeOutcome::not_allowed_now;
   }
   return ChangeOutcome::not_verified;
 }
@@ -130,8 +131,11 @@ StatusResult look_up_status(pg::Database& database, const security::SecretBox& s
       database, claim_number, std::string(domain::zip5_of(postal_code)), buckets, limits);
   throw_if_limited(lookup);
   if (!lookup.claim) {
+    // A purged program's answer counts as a failure too, so that probing claim numbers stays
+    // throttled whatever the answer.
     count_failure(database, buckets, limits);
-    result.outcome = LookupOutcome::not_found;
+    result.outcome =
+        lookup.program_purged ? LookupOutcome::program_purged : LookupOutcome::not_found;
     return result;
   }
   result.outcome = LookupOutcome::found;
@@ -157,7 +161,8 @@ ChangeResult request_change(pg::Database& database, const security::SecretBox& s
     result.status = StatusResult{};
     return result;
   }
-  if (!domain::customer_may_change_payment(claim.facts.claim_state, claim.facts.payment)) {
+  if (claim.program_closed ||
+      !domain::customer_may_change_payment(claim.facts.claim_state, claim.facts.payment)) {
     result.outcome = ChangeOutcome::not_allowed_now;
     return result;
   }

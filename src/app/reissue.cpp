@@ -6,6 +6,7 @@
 #include "disburse/domain/payment_reference.hpp"
 #include "disburse/domain/program_state.hpp"
 #include "disburse/pg/audit_repository.hpp"
+#include "disburse/pg/claims_repository.hpp"
 #include "disburse/pg/ledger_repository.hpp"
 #include "disburse/pg/payment_repository.hpp"
 #include "disburse/pg/programs_repository.hpp"
@@ -64,13 +65,46 @@ void check_program(pg::Transaction& transaction, std::int64_t program_id) {
   }
 }
 
+// Validated before anything is written, so that a bad address changes nothing.
+std::optional<domain::MailingAddress> checked_address(const ReissueRequest& request,
+                                                      domain::PaymentMethod method) {
+  if (!request.address) return std::nullopt;
+  if (method != domain::PaymentMethod::check) {
+    throw InvalidInput("a mailing address is only used for a check: use --method check");
+  }
+  const domain::AddressCheck check = domain::validate_mailing_address(*request.address);
+  if (!check.accepted()) {
+    throw InvalidInput("the address is not valid: " + std::string(domain::describe(check.result)) +
+                       " (" + std::string(domain::to_string(*check.field)) + ")");
+  }
+  return check.address;
+}
+
+// The claimant's address is where a check is mailed. The import's record fingerprint stays, so
+// that importing the same list again still reads as `exists`; the duplicate-signal key follows
+// the new address. The audit says that the address changed, never what it is.
+void change_address(pg::Transaction& transaction, const security::SecretBox& secrets,
+                    const Actor& actor, const pg::PaymentRecord& payment,
+                    const domain::MailingAddress& address, std::int64_t new_payment_id) {
+  const std::string address_key = security::keyed_hash_hex(
+      secrets.derive_key("claimants.address_key.v1"),
+      domain::normalize_address(address.address1, address.address2, address.postal_code));
+  pg::update_mailing_address(transaction, payment.claimant_id, address, address_key);
+  const nlohmann::json details = {{"payment_id", new_payment_id},
+                                  {"previous_payment_id", payment.id}};
+  pg::append_audit(transaction,
+                   {actor.name, "claimant.mailing_address", "claimant",
+                    std::to_string(payment.claimant_id), payment.program_id, details.dump()});
+}
+
 }  // namespace
 
-ReissueResult reissue_payment(pg::Transaction& transaction, const Actor& actor,
-                              const ReissueRequest& request) {
+ReissueResult reissue_payment(pg::Transaction& transaction, const security::SecretBox& secrets,
+                              const Actor& actor, const ReissueRequest& request) {
   require(actor, domain::Permission::reconcile);
   const auto method = domain::parse_payment_method(request.method);
   if (!method) throw InvalidInput("--method must be paypal, check or ach");
+  const std::optional<domain::MailingAddress> address = checked_address(request, *method);
   const auto unlocked = pg::find_payment(transaction, request.payment_id);
   if (!unlocked) throw NotFound("no payment " + std::to_string(request.payment_id));
   // The program first, like every money-moving use case, then the payment.
@@ -102,6 +136,10 @@ ReissueResult reissue_payment(pg::Transaction& transaction, const Actor& actor,
   result.attempt = next.attempt;
   result.method = request.method;
   result.amount = next.amount;
+  if (address) {
+    change_address(transaction, secrets, actor, payment, *address, next.id);
+    result.address_changed = true;
+  }
   pg::append_audit(transaction,
                    {actor.name, "payment.reissue", "payment", std::to_string(payment.id),
                     payment.program_id, reissue_json(result).dump()});
@@ -118,7 +156,8 @@ nlohmann::json reissue_json(const ReissueResult& result) {
           {"method", result.method},
           {"amount_cents", result.amount.cents()},
           {"amount", domain::to_decimal_string(result.amount)},
-          {"state", "allocated"}};
+          {"state", "allocated"},
+          {"address_changed", result.address_changed}};
 }
 
 }  // namespace disburse::app

@@ -1,8 +1,9 @@
-// expire --program ID [--now T], payment reissue PAYMENT --method M and
+// expire --program ID [--now T], payment reissue PAYMENT --method M [address options] and
 // export --program ID --kind K --out FILE.
 
 #include <sys/stat.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -30,14 +31,37 @@ nlohmann::json expire(Context& context, Arguments& arguments) {
   return app::expiry_json(app::expire_payments(context.database(), actor, program_id, now));
 }
 
+// Separate options rather than one delimited string: a street may hold any character, and a
+// forgotten field is then named in the error.
+std::optional<domain::MailingAddress> address_options(Arguments& arguments) {
+  domain::MailingAddress address;
+  const std::array<std::pair<const char*, std::string*>, 5> options = {{
+      {"address1", &address.address1},
+      {"address2", &address.address2},
+      {"city", &address.city},
+      {"state", &address.state},
+      {"postal-code", &address.postal_code},
+  }};
+  bool given = false;
+  for (const auto& [name, field] : options) {
+    if (const auto value = arguments.option(name)) {
+      *field = *value;
+      given = true;
+    }
+  }
+  if (!given) return std::nullopt;
+  return address;
+}
+
 nlohmann::json reissue(Context& context, Arguments& arguments) {
   app::ReissueRequest request;
   request.payment_id = arguments.positional_id(0, "the payment id");
   request.method = arguments.required_option("method");
+  request.address = address_options(arguments);
   const app::Actor actor = context.acting_user_or_operator(arguments);
   arguments.finish();
   return app::reissue_json(context.database().write([&](pg::Transaction& transaction) {
-    return app::reissue_payment(transaction, actor, request);
+    return app::reissue_payment(transaction, context.secrets(), actor, request);
   }));
 }
 
@@ -71,7 +95,10 @@ void add_payment_commands(std::vector<Command>& commands) {
                       "--program ID --kind payments|ledger|rollforward|regulator|discrepancies "
                       "--out FILE [--as USER]",
                       export_csv});
-  commands.push_back({"payment reissue", "PAYMENT --method paypal|check|ach [--as USER]", reissue});
+  commands.push_back({"payment reissue",
+                      "PAYMENT --method paypal|check|ach [--address1 STREET [--address2 APT] "
+                      "--city CITY --state ST --postal-code ZIP] [--as USER]",
+                      reissue});
 }
 
 }  // namespace disburse::cli

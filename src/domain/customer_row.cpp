@@ -697,6 +697,44 @@ void validate_row(const HeaderMap& header, std::span<const std::string> fields,
   }
 }
 
+AddressCheck validate_mailing_address(const MailingAddress& input) {
+  const std::array<std::pair<CustomerField, const std::string*>, 5> given = {{
+      {CustomerField::address1, &input.address1},
+      {CustomerField::address2, &input.address2},
+      {CustomerField::city, &input.city},
+      {CustomerField::state, &input.state},
+      {CustomerField::postal_code, &input.postal_code},
+  }};
+  AddressCheck check;
+  RowFields row;
+  for (const auto& [field, text] : given) {
+    const std::size_t index = index_of(field);
+    row.text[index] = trim_ascii_whitespace(*text);
+    const FieldScan scan =
+        scan_field(row.text[index], customer_field_specs[index].max_length_code_points);
+    if (scan.result == RowResult::accepted && row.text[index].empty() &&
+        field != CustomerField::address2) {
+      check.result = RowResult::empty_required_field;
+    } else {
+      check.result = scan.result;
+    }
+    if (!check.accepted()) {
+      check.field = field;
+      return check;
+    }
+    row.needs_collapsing[index] = scan.needs_collapsing;
+  }
+  CustomerRecord record;
+  copy_free_text_fields(row, record);
+  if (const Outcome outcome = normalize_location(row, record)) {
+    check.result = outcome->result;
+    check.field = outcome->field;
+    return check;
+  }
+  check.address = {record.address1, record.address2, record.city, record.state, record.postal_code};
+  return check;
+}
+
 bool is_valid_email(std::string_view email) {
   constexpr std::size_t max_email_bytes = 254;
   constexpr std::size_t max_local_part_bytes = 64;

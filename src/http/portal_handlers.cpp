@@ -79,6 +79,13 @@ std::string zip5_of_input(const std::string& zip) {
   return std::string(domain::zip5_of(normalized));
 }
 
+// 410 for a purged program: the claim existed, and its data is gone for good.
+int failure_status(app::LookupOutcome outcome) {
+  if (outcome == app::LookupOutcome::not_found) return 404;
+  if (outcome == app::LookupOutcome::program_purged) return 410;
+  return 400;
+}
+
 struct Portal {
   pg::RateLimitSettings limits;
 
@@ -95,12 +102,13 @@ struct Portal {
                      const app::StatusResult& result, const std::string& detail) const {
     nlohmann::json view = web::home_view(language, csrf, {});
     view["error"] = detail;
-    const bool typo = result.outcome != app::LookupOutcome::not_found;
+    const bool typo = result.outcome == app::LookupOutcome::invalid_claim_number ||
+                      result.outcome == app::LookupOutcome::invalid_zip;
     if (typo) {
       view["claim_input"] = typed(exchange, "claim");
       view["zip_input"] = typed(exchange, "zip");
     }
-    send_html(exchange, typo ? 400 : 404, "portal_home", view);
+    send_html(exchange, failure_status(result.outcome), "portal_home", view);
   }
 
   void status(Exchange& exchange) const {
@@ -155,6 +163,11 @@ struct Portal {
         exchange.services.database, exchange.services.secrets, limits, status_query(exchange));
     if (result.outcome == app::LookupOutcome::not_found) {
       throw NotFound(web::lookup_failure_text(language, result));
+    }
+    if (result.outcome == app::LookupOutcome::program_purged) {
+      send_problem(exchange.response, 410, web::lookup_failure_text(language, result),
+                   exchange.request_id);
+      return;
     }
     if (result.outcome != app::LookupOutcome::found) {
       throw InvalidInput(web::lookup_failure_text(language, result));

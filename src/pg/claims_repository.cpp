@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "disburse/domain/assert.hpp"
+#include "disburse/domain/errors.hpp"
 
 namespace disburse::pg {
 
@@ -171,6 +172,16 @@ std::vector<domain::CustomerChangeRequest> list_change_requests(Transaction& tra
                         row[4].as<std::string>()});
   }
   return requests;
+}
+
+void update_mailing_address(Transaction& transaction, std::int64_t claimant_id,
+                            const domain::MailingAddress& address, const std::string& address_key) {
+  const pqxx::result rows = transaction.sql().exec_params(
+      "UPDATE claimants SET address1 = $2, address2 = nullif($3, ''), city = $4, state = $5, "
+      "postal_code = $6, address_key = $7 WHERE id = $1 AND purged_at IS NULL",
+      claimant_id, address.address1, address.address2, address.city, address.state,
+      address.postal_code, address_key);
+  if (rows.affected_rows() != 1) throw NotFound("no claimant " + std::to_string(claimant_id));
 }
 
 }  // namespace disburse::pg

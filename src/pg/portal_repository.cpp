@@ -15,7 +15,8 @@ constexpr const char* lookup_statement = "portal_lookup";
 
 // The buckets that are over the limit decide retry_after; the claim is joined only when none
 // is, so that a blocked client learns nothing. The latest attempt of the latest round is the
-// payment the customer cares about.
+// payment the customer cares about. A purge erases the ZIP but keeps the claim number, so a
+// claim number of a purged program is recognised alone: the answer then says only that.
 constexpr const char* lookup_sql =
     "WITH blocked AS ("
     " SELECT max(ceil(extract(epoch FROM r.window_started_at + $4 * interval '1 second' - "
@@ -26,10 +27,13 @@ constexpr const char* lookup_sql =
     " c.claim_state, extract(epoch FROM c.cure_deadline)::bigint, pr.paypal_window_days,"
     " pr.check_window_days, p.id, p.state, p.method, p.amount_cents, p.currency, p.round,"
     " p.attempt, extract(epoch FROM p.submitted_at)::bigint, extract(epoch FROM p.paid_at)::bigint,"
-    " cr.kind, extract(epoch FROM cr.created_at)::bigint, c.address1, c.city, c.state"
+    " cr.kind, extract(epoch FROM cr.created_at)::bigint, c.address1, c.city, c.state,"
+    " pr.status, g.id IS NOT NULL"
     " FROM blocked b"
     " LEFT JOIN claimants c ON b.retry_after_seconds IS NULL AND c.claim_number = $1"
     " AND c.portal_zip5 = $2 AND c.purged_at IS NULL"
+    " LEFT JOIN claimants g ON b.retry_after_seconds IS NULL AND c.id IS NULL"
+    " AND g.claim_number = $1 AND g.purged_at IS NOT NULL"
     " LEFT JOIN programs pr ON pr.id = c.program_id"
     " LEFT JOIN LATERAL (SELECT * FROM payments WHERE claimant_id = c.id"
     " ORDER BY round DESC, attempt DESC LIMIT 1) p ON true"
@@ -80,6 +84,8 @@ PortalClaim read_portal_claim(const pqxx::row& row) {
   for (int column = 21; column <= 23; column++) {
     claim.mailing_address.push_back(row[column].is_null() ? "" : row[column].as<std::string>());
   }
+  claim.program_closed =
+      row[24].as<std::string>() != "distributing" && row[24].as<std::string>() != "setup";
   return claim;
 }
 
@@ -97,6 +103,7 @@ PortalLookup run_lookup(pqxx::connection_base& connection, const std::string& cl
   PortalLookup lookup;
   if (!rows[0][0].is_null()) lookup.retry_after_seconds = std::max(1, rows[0][0].as<int>());
   if (!rows[0][1].is_null()) lookup.claim = read_portal_claim(rows[0]);
+  lookup.program_purged = !rows[0][25].is_null() && rows[0][25].as<bool>();
   return lookup;
 }
 

@@ -59,6 +59,16 @@ const std::vector<Entry>& entries() {
        "notice and try again.",
        "No encontramos un reclamo con ese número y ese código postal. Compare ambos con su aviso e "
        "inténtelo de nuevo."},
+      {"program_purged",
+       "This refund program is closed and its personal data has been erased, as the settlement "
+       "requires. No further payments will be made.",
+       "Este programa de reembolsos está cerrado y sus datos personales se han borrado, como exige "
+       "el acuerdo. No se harán más pagos."},
+      {"program_closed",
+       "This refund program is closed. No further payments will be made, and no changes can be "
+       "requested.",
+       "Este programa de reembolsos está cerrado. No se harán más pagos ni se pueden solicitar "
+       "cambios."},
       {"invalid_zip", "A ZIP code has 5 digits, like 94105.",
        "Un código postal tiene 5 dígitos, como 94105."},
       {"rate_limited", "Too many attempts. Please wait {minutes} minutes and try again.",

@@ -127,12 +127,16 @@ nlohmann::json status_view(Language language, const std::string& csrf_token,
       {"pending_change_text", pending_change_text(language, claim)},
       {"mailing_address_text", mailing_address_text(claim)},
       {"payment", payment_view(language, result)},
-      {"may_request_change", result.status.may_request_change}};
+      {"may_request_change", result.status.may_request_change && !claim.program_closed}};
   // Switching language re-posts the lookup, so that the customer keeps their page.
   view["language_form"] = {{"action", "/status"},
                            {"fields", {{{"name", "claim"}, {"value", claim.claim_number}},
                                        {{"name", "zip"}, {"value", zip5}}}}};
   view["notice"] = nullptr;
+  if (claim.program_closed) {
+    view["notice"] = message(language, "program_closed");
+    view["notice_kind"] = "warning";
+  }
   return view;
 }
 
@@ -151,7 +155,10 @@ nlohmann::json status_json(Language language, const app::StatusResult& result) {
            {{"code", domain::to_string(result.status.next_step)},
             {"deadline", optional_iso(result.status.deadline_epoch_seconds)},
             {"message", next_step_text(language, result)}}},
-          {"may_request_change", result.status.may_request_change},
+          {"may_request_change", result.status.may_request_change && !claim.program_closed},
+          {"program_closed", claim.program_closed},
+          {"program_closed_message",
+           claim.program_closed ? nlohmann::json(message(language, "program_closed")) : nullptr},
           {"pending_change_request", pending},
           {"language", language_code(language)}};
 }
@@ -164,6 +171,7 @@ std::string lookup_failure_text(Language language, const app::StatusResult& resu
                                          ? domain::MessageLanguage::spanish
                                          : domain::MessageLanguage::english));
     case app::LookupOutcome::invalid_zip: return message(language, "invalid_zip");
+    case app::LookupOutcome::program_purged: return message(language, "program_purged");
     case app::LookupOutcome::not_found:
     case app::LookupOutcome::found: return message(language, "not_found");
   }

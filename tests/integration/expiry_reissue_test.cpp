@@ -1,6 +1,7 @@
 // Issue 6: expiry with an injected clock and by the periodic job, and reissue.
 
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include <chrono>
 #include <thread>
@@ -239,6 +240,73 @@ TEST_CASE(
     file += payment.check_number + "," + dollars(payment.amount_cents) + ",2024-08-01,PAID\n";
   }
   CHECK(reconcile_file(database, next, file)["applied"] == 2);
+  CHECK(live_per_claimant_max(database, fixture.program_id) == 1);
+  check_books_green(database, fixture.program_id);
+}
+
+TEST_CASE(
+    "a reissue as a check corrects the mailing address in the same transaction, and the audit "
+    "never holds the address") {
+  TestDatabase database;
+  add_reconcile_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {3, 0, 0, 0});
+  const std::int64_t paypal = submitted_batch(database, fixture.program_id, "paypal");
+  const std::vector<SubmittedPayment> p = batch_payments(database, paypal);
+  expire(database, fixture.program_id, days_after_submission(database, paypal, 31));
+  const auto address_of = [&](std::int64_t payment_id) {
+    return database.scalar(
+        "SELECT concat_ws('|', c.address1, coalesce(c.address2, ''), c.city, c.state, "
+        "c.postal_code) FROM claimants c JOIN payments p ON p.claimant_id = c.id WHERE p.id = " +
+        std::to_string(payment_id));
+  };
+  const auto reissue_to = [&](std::int64_t payment_id, const std::string& method,
+                              const std::string& state) {
+    return as_user(database, "clerk",
+                   {"payment", "reissue", std::to_string(payment_id), "--method", method,
+                    "--address1", "  12  Oak   Ave ", "--address2", "Apt 4", "--city", "Austin",
+                    "--state", state, "--postal-code", "78701-1234"});
+  };
+  const std::string before = address_of(p[0].id);
+  // A bad address, or an address for anything but a check, changes nothing at all.
+  const CommandResult bad_state = reissue_to(p[0].id, "check", "ZZ");
+  CHECK(bad_state.exit_code == 2);
+  CHECK(bad_state.err.find("(state)") != std::string::npos);
+  CHECK(reissue_to(p[0].id, "paypal", "TX").exit_code == 2);
+  CHECK(state_of(database, p[0].id) == "expired");
+  CHECK(address_of(p[0].id) == before);
+
+  const CommandResult moved = reissue_to(p[0].id, "check", "tx");
+  REQUIRE_MESSAGE(moved.exit_code == 0, moved.err);
+  CHECK(json::parse(moved.out)["address_changed"] == true);
+  CHECK(state_of(database, p[0].id) == "reissued");
+  CHECK(address_of(p[0].id) == "12 Oak Ave|Apt 4|Austin|TX|78701-1234");
+  CHECK(database.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'claimant.mailing_address'") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%Oak Ave%' OR "
+                        "a::text LIKE '%Austin%'") == "0");
+
+  // The API takes the same address as an object.
+  ServerProcess server(database);
+  httplib::Client client("127.0.0.1", server.port());
+  const std::string bearer = "Bearer " + token_for(database, "clerk");
+  const httplib::Headers headers = {{"Authorization", bearer},
+                                    {"Idempotency-Key", "reissue-with-address"}};
+  const std::string path = "/api/v1/payments/" + std::to_string(p[1].id) + "/reissue";
+  json body = {
+      {"method", "check"},
+      {"address",
+       {{"address1", "9 Elm St"}, {"city", "Reno"}, {"state", "NV"}, {"postal_code", "8950"}}}};
+  const auto refused = client.Post(path.c_str(), headers, body.dump(), "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(state_of(database, p[1].id) == "expired");
+  body["address"]["postal_code"] = "89501";
+  const httplib::Headers retry = {{"Authorization", bearer},
+                                  {"Idempotency-Key", "reissue-with-address-2"}};
+  const auto accepted = client.Post(path.c_str(), retry, body.dump(), "application/json");
+  REQUIRE(accepted);
+  CHECK_MESSAGE(accepted->status == 201, accepted->body);
+  CHECK(address_of(p[1].id) == "9 Elm St||Reno|NV|89501");
   CHECK(live_per_claimant_max(database, fixture.program_id) == 1);
   check_books_green(database, fixture.program_id);
 }

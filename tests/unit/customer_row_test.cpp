@@ -664,3 +664,26 @@ TEST_CASE("reason codes and methods have stable snake_case names and sentences")
     CHECK(domain::describe(result).ends_with("."));
   }
 }
+
+TEST_CASE("a corrected mailing address is held to the customer-row rules and normalised like one") {
+  const domain::AddressCheck good =
+      domain::validate_mailing_address({"  12  Oak   Ave ", "", "Austin", "tx", "78701-1234"});
+  REQUIRE(good.accepted());
+  CHECK(good.address.address1 == "12 Oak Ave");
+  CHECK(good.address.state == "TX");
+  CHECK(good.address.postal_code == "78701-1234");
+  CHECK(
+      domain::validate_mailing_address({"12 Oak Ave", "", "Austin", "Texas", "78701"}).accepted());
+  const domain::AddressCheck no_street =
+      domain::validate_mailing_address({"  ", "", "Austin", "TX", "78701"});
+  CHECK(no_street.result == RowResult::empty_required_field);
+  CHECK(no_street.field == CustomerField::address1);
+  CHECK(domain::validate_mailing_address({"1 A St", "", "Austin", "ZZ", "78701"}).result ==
+        RowResult::invalid_state);
+  CHECK(domain::validate_mailing_address({"1 A St", "", "Austin", "TX", "7870"}).result ==
+        RowResult::invalid_postal_code);
+  CHECK(domain::validate_mailing_address({"1 A\x01St", "", "Austin", "TX", "78701"}).result ==
+        RowResult::control_character);
+  CHECK(domain::validate_mailing_address({std::string(201, 'a'), "", "Austin", "TX", "78701"})
+            .result == RowResult::field_too_long);
+}

@@ -31,6 +31,9 @@ struct CloseResult {
 };
 
 CloseResult close_program(pg::Database& database, const Actor& actor, std::int64_t program_id);
+// The same in the caller's transaction: the HTTP route commits it with its Idempotency-Key.
+CloseResult close_program(pg::Transaction& transaction, const Actor& actor,
+                          std::int64_t program_id);
 nlohmann::json close_json(const CloseResult& result);
 
 struct PurgeResult {
@@ -39,6 +42,8 @@ struct PurgeResult {
 };
 
 PurgeResult purge_program(pg::Database& database, const Actor& actor, std::int64_t program_id);
+PurgeResult purge_program(pg::Transaction& transaction, const Actor& actor,
+                          std::int64_t program_id);
 // {"program_id", "status", "erased": {"claimants", "claimant_columns": [...], ...}}
 nlohmann::json purge_json(const PurgeResult& result);
 

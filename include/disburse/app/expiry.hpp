@@ -35,6 +35,9 @@ struct ExpiryReport {
 // One transaction per program. Conflict for a closed program; NotFound for an unknown one.
 ExpiryReport expire_payments(pg::Database& database, const Actor& actor, std::int64_t program_id,
                              std::chrono::sys_seconds now);
+// The same in the caller's transaction: the HTTP route commits it with its Idempotency-Key.
+ExpiryReport expire_payments(pg::Transaction& transaction, const Actor& actor,
+                             std::int64_t program_id, std::chrono::sys_seconds now);
 
 // Every distributing program, as the periodic job does it.
 std::vector<ExpiryReport> expire_all_programs(pg::Database& database, const Actor& actor,

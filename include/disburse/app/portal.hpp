@@ -27,6 +27,7 @@ enum class LookupOutcome {
   invalid_claim_number,  // Caught by the check character; nothing was looked up.
   invalid_zip,           // Not a ZIP code; nothing was looked up.
   not_found,             // Wrong claim number or wrong ZIP: one answer for both.
+  program_purged,        // A claim number of a purged program: nothing else is left to show.
 };
 
 struct StatusResult {

@@ -12,14 +12,19 @@
 #include <string>
 
 #include "disburse/app/actor.hpp"
+#include "disburse/domain/customer_row.hpp"
 #include "disburse/domain/money.hpp"
 #include "disburse/pg/database.hpp"
+#include "disburse/security/crypto.hpp"
 
 namespace disburse::app {
 
 struct ReissueRequest {
   std::int64_t payment_id = 0;
   std::string method;  // paypal | check | ach; the method of the new attempt
+  // A corrected mailing address for a check (the FTC's step 4: update addresses and reissue),
+  // as typed; validated with the customer-row rules.
+  std::optional<domain::MailingAddress> address;
 };
 
 struct ReissueResult {
@@ -31,12 +36,14 @@ struct ReissueResult {
   int attempt = 0;
   std::string method;
   domain::Money amount;
+  bool address_changed = false;
 };
 
-// Runs in the caller's transaction. NotFound, InvalidInput for an unknown method, Conflict for
-// a paid, batched or final payment, or a program where no money moves any more.
-ReissueResult reissue_payment(pg::Transaction& transaction, const Actor& actor,
-                              const ReissueRequest& request);
+// Runs in the caller's transaction, the address change included. NotFound, InvalidInput for an
+// unknown method or an invalid address (or one given for anything but a check), Conflict for a
+// paid, batched or final payment, or a program where no money moves any more.
+ReissueResult reissue_payment(pg::Transaction& transaction, const security::SecretBox& secrets,
+                              const Actor& actor, const ReissueRequest& request);
 
 nlohmann::json reissue_json(const ReissueResult& result);
 

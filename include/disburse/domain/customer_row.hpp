@@ -215,6 +215,28 @@ RowCheck validate_row(const HeaderMap& header, std::span<const std::string> fiel
 void validate_row(const HeaderMap& header, std::span<const std::string> fields,
                   const ValidationContext& context, RowCheck& out);
 
+// A mailing address given after the import (a reissue as a check to a corrected address).
+struct MailingAddress {
+  std::string address1;
+  std::string address2;
+  std::string city;
+  std::string state;
+  std::string postal_code;
+};
+
+struct AddressCheck {
+  RowResult result = RowResult::accepted;
+  std::optional<CustomerField> field;  // The field at fault.
+  MailingAddress address;              // Normalised; meaningful only when accepted.
+
+  bool accepted() const { return result == RowResult::accepted; }
+};
+
+// The customer-row rules for the address fields alone, so that a corrected address meets the
+// same standard as an imported one: trimmed and collapsed, length limits, no controls, a USPS
+// state code and a ZIP or ZIP+4.
+AddressCheck validate_mailing_address(const MailingAddress& input);
+
 // Pragmatic email check: one '@'; a local part of 1 to 64 bytes made of letters, digits,
 // non-ASCII text and !#$%&'*+-/=?^_`{|}~ with dots only between characters (plus-addressing is
 // fine); a domain of dot-separated labels of letters, digits, hyphens and non-ASCII text, with a

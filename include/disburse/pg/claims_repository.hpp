@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "disburse/domain/claim.hpp"
+#include "disburse/domain/customer_row.hpp"
 #include "disburse/pg/database.hpp"
 
 namespace disburse::pg {
@@ -51,5 +52,10 @@ std::vector<domain::ClaimHistoryEntry> claim_history(Transaction& transaction,
 // The portal change requests of one claimant, oldest first.
 std::vector<domain::CustomerChangeRequest> list_change_requests(Transaction& transaction,
                                                                 std::int64_t claimant_id);
+
+// Sets the claimant's mailing address (a check's destination) and its duplicate-signal key.
+// Throws NotFound when the claimant is gone or purged.
+void update_mailing_address(Transaction& transaction, std::int64_t claimant_id,
+                            const domain::MailingAddress& address, const std::string& address_key);
 
 }  // namespace disburse::pg

@@ -30,12 +30,16 @@ struct PortalClaim {
   // Street, city and state on file: the page shows the street masked, so that a customer asking
   // for a check can tell whether the address is current.
   std::vector<std::string> mailing_address;
+  // The program no longer pays: the page says so instead of promising a payment.
+  bool program_closed = false;
 };
 
 struct PortalLookup {
   // Set when one of the buckets is over its limit; the claim is then not looked up at all.
   std::optional<int> retry_after_seconds;
   std::optional<PortalClaim> claim;  // None for a wrong claim number or ZIP alike.
+  // No claim, but the claim number is one of a purged program (whose ZIPs are erased).
+  bool program_purged = false;
 };
 
 // One statement on one pooled connection, outside any explicit transaction: the portal's hot

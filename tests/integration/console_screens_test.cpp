@@ -1,9 +1,12 @@
-// The console's claimant and batch screens, driven through the real sign-in form: role checks,
-// CSRF on every form, the audited reveal and maker-checker as the pages show it.
+// The console's claimant, batch and allocation run screens, driven through the real sign-in
+// form: role checks, CSRF on every form, the audited reveal and maker-checker as the pages show it.
 
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
+
+#include "claimant_fixture.hpp"
 #include "console_browser.hpp"
 #include "payout_fixture.hpp"
 #include "portal_fixture.hpp"
@@ -168,4 +171,35 @@ TEST_CASE("a batch is cancelled from its page with the form's token only") {
   CHECK(submit(maker, batch_page, batch_page + "/cancel", {})->status == 303);
   CHECK(database.scalar("SELECT state FROM batches") == "cancelled");
   CHECK(maker.client.Get("/admin/batches", maker.cookies())->get_header_value("Location") == list_page);
+}
+
+TEST_CASE("the allocation run page shows totals and statistics, and only a second user may approve") {
+  TestDatabase database;
+  const CommandResult program = run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "1000.00"});
+  REQUIRE(program.exit_code == 0);
+  const std::int64_t program_id = nlohmann::json::parse(program.out).at("id").get<std::int64_t>();
+  insert_claimants(database, program_id, 20, 1);
+  ServerProcess server(database);
+  Browser maker = signed_in(server, database, "fran", "finance");
+  const CommandResult run = run_disburse(database, {"allocate", "--program", std::to_string(program_id), "--as", "fran"},
+                                         "", {{"DISBURSE_PASSWORD", password_of("fran")}});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::string run_page =
+      "/admin/allocations/" + std::to_string(nlohmann::json::parse(run.out).at("run_id").get<std::int64_t>());
+  const auto own = maker.client.Get(run_page, maker.cookies());
+  CHECK(own->status == 200);
+  CHECK(contains(own->body, nlohmann::json::parse(run.out).at("output_sha256").get<std::string>()));
+  CHECK(contains(own->body, "<td id=\"created-by\">fran"));
+  CHECK_FALSE(contains(own->body, "/approve"));
+  CHECK(submit(maker, run_page, run_page + "/approve", {})->status == 403);
+  Browser reviewer = signed_in(server, database, "rita", "reviewer");
+  CHECK(reviewer.client.Get(run_page, reviewer.cookies())->status == 200);
+  CHECK(submit(reviewer, run_page, run_page + "/approve", {})->status == 403);
+  Browser checker = signed_in(server, database, "gina", "finance");
+  CHECK(checker.client.Post(run_page + "/approve", checker.cookies(), httplib::Params{{"csrf", "forged"}})->status == 403);
+  CHECK(submit(checker, run_page, run_page + "/approve", {})->status == 303);
+  const auto approved = checker.client.Get(run_page, checker.cookies());
+  CHECK(contains(approved->body, "<td id=\"approved-by\">gina"));
+  CHECK_FALSE(contains(approved->body, "/approve"));
 }

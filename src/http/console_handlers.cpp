@@ -9,68 +9,15 @@
 #include "disburse/domain/errors.hpp"
 #include "disburse/web/console_views.hpp"
 #include "disburse/web/render.hpp"
+#include "console_page.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
 
 namespace {
 
-constexpr const char* session_cookie = "disburse_session";
+constexpr const char* session_cookie = console_session_cookie;
 constexpr const char* sign_in_cookie = "disburse_sign_in";
-
-struct ConsoleSession {
-  app::Actor actor;
-  std::string id;
-  std::string csrf;
-};
-
-void render(Exchange& exchange, int status, const std::string& page, nlohmann::json view,
-            const ConsoleSession* session) {
-  if (session != nullptr) {
-    view["user"] = {{"name", session->actor.name},
-                    {"role", std::string(domain::to_string(session->actor.role))},
-                    {"csrf", session->csrf},
-                    {"may_read_audit", domain::role_allows(session->actor.role, domain::Permission::read_audit)},
-                    {"may_manage_users", domain::role_allows(session->actor.role, domain::Permission::manage_users)}};
-  }
-  exchange.send_html(status, web::render_page_in("console_layout", page, view));
-}
-
-// The signed-in user, or nothing (and a redirect to the sign-in page).
-std::optional<ConsoleSession> signed_in(Exchange& exchange) {
-  const std::string id = exchange.cookie(session_cookie).value_or("");
-  try {
-    app::Actor actor = app::resume_session(exchange.services.database, id);
-    return ConsoleSession{actor, id, app::csrf_token(exchange.services.secrets, id)};
-  } catch (const Unauthenticated&) {
-    exchange.redirect("/admin/login");
-    return std::nullopt;
-  }
-}
-
-void verify_csrf(const Exchange& exchange, const ConsoleSession& session) {
-  if (!app::csrf_token_matches(exchange.services.secrets, session.id,
-                               exchange.query("csrf").value_or(""))) {
-    throw Forbidden("the form expired or did not come from this console; reload and try again");
-  }
-}
-
-// Runs a page, turning expected refusals into console pages rather than the portal's.
-void page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body) {
-  const auto session = signed_in(exchange);
-  if (!session) return;
-  try {
-    body(*session);
-  } catch (const Forbidden& error) {
-    render(exchange, 403, "console_error", {{"title", "Not allowed"}, {"message", error.what()}}, &*session);
-  } catch (const InvalidInput& error) {
-    render(exchange, 400, "console_error", {{"title", "Not accepted"}, {"message", error.what()}}, &*session);
-  } catch (const Conflict& error) {
-    render(exchange, 409, "console_error", {{"title", "Not possible now"}, {"message", error.what()}}, &*session);
-  } catch (const NotFound& error) {
-    render(exchange, 404, "console_error", {{"title", "Not found"}, {"message", error.what()}}, &*session);
-  }
-}
 
 std::string sign_in_csrf(Exchange& exchange) {
   std::string cookie = exchange.cookie(sign_in_cookie).value_or("");
@@ -82,7 +29,7 @@ std::string sign_in_csrf(Exchange& exchange) {
 }
 
 void show_sign_in(Exchange& exchange, int status, const std::string& message) {
-  render(exchange, status, "console_login",
+  render_console(exchange, status, "console_login",
          {{"title", "Sign in"}, {"csrf", sign_in_csrf(exchange)}, {"message", message},
           {"username", exchange.query("username").value_or("")}},
          nullptr);
@@ -114,8 +61,8 @@ void sign_in(Exchange& exchange) {
 }
 
 void sign_out(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
-    verify_csrf(exchange, session);
+  console_page(exchange, [&](const ConsoleSession& session) {
+    verify_console_csrf(exchange, session);
     app::sign_out(exchange.services.database, session.id);
     exchange.set_cookie(session_cookie, "", "; HttpOnly; SameSite=Strict; Max-Age=0");
     exchange.redirect("/admin/login");
@@ -123,16 +70,16 @@ void sign_out(Exchange& exchange) {
 }
 
 void dashboard(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
+  console_page(exchange, [&](const ConsoleSession& session) {
     nlohmann::json view =
         web::dashboard_view(app::load_dashboard(exchange.services.database, session.actor));
     view["title"] = "Dashboard";
-    render(exchange, 200, "console_dashboard", view, &session);
+    render_console(exchange, 200, "console_dashboard", view, &session);
   });
 }
 
 void audit(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
+  console_page(exchange, [&](const ConsoleSession& session) {
     pg::AuditFilter filter;
     filter.action_prefix = exchange.query("action").value_or("");
     filter.subject_type = exchange.query("subject_type").value_or("");
@@ -143,7 +90,7 @@ void audit(Exchange& exchange) {
     view["title"] = "Audit log";
     view["filter"] = {{"action", filter.action_prefix}, {"subject_type", filter.subject_type},
                       {"subject_id", filter.subject_id}};
-    render(exchange, 200, "console_audit", view, &session);
+    render_console(exchange, 200, "console_audit", view, &session);
   });
 }
 
@@ -152,18 +99,18 @@ void show_users(Exchange& exchange, const ConsoleSession& session, nlohmann::jso
                                         app::list_tokens(exchange.services.database, session.actor));
   view["title"] = "Users and tokens";
   view.update(extra);
-  render(exchange, 200, "console_users", view, &session);
+  render_console(exchange, 200, "console_users", view, &session);
 }
 
 void users(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
+  console_page(exchange, [&](const ConsoleSession& session) {
     show_users(exchange, session, nlohmann::json::object());
   });
 }
 
 void add_user(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
-    verify_csrf(exchange, session);
+  console_page(exchange, [&](const ConsoleSession& session) {
+    verify_console_csrf(exchange, session);
     const pg::UserRecord user = app::add_user(
         exchange.services.database, session.actor, exchange.query("username").value_or(""),
         exchange.query("role").value_or(""), exchange.query("password").value_or(""));
@@ -172,8 +119,8 @@ void add_user(Exchange& exchange) {
 }
 
 void create_token(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
-    verify_csrf(exchange, session);
+  console_page(exchange, [&](const ConsoleSession& session) {
+    verify_console_csrf(exchange, session);
     app::require(session.actor, domain::Permission::manage_users);
     const app::CreatedToken created = app::create_token(
         exchange.services.database, session.actor, exchange.query("name").value_or("api"));
@@ -182,8 +129,8 @@ void create_token(Exchange& exchange) {
 }
 
 void revoke_token(Exchange& exchange) {
-  page(exchange, [&](const ConsoleSession& session) {
-    verify_csrf(exchange, session);
+  console_page(exchange, [&](const ConsoleSession& session) {
+    verify_console_csrf(exchange, session);
     app::revoke_token(exchange.services.database, session.actor, exchange.id_parameter(0));
     exchange.redirect("/admin/users");
   });

@@ -69,6 +69,9 @@ void add_portal_routes(Router& router);
 void add_audit_routes(Router& router);
 void add_user_routes(Router& router);
 void add_console_routes(Router& router);
+void add_console_claim_routes(Router& router);
+void add_console_batch_routes(Router& router);
+void add_console_allocation_routes(Router& router);
 void add_reconcile_routes(Router& router);
 
 }  // namespace disburse::http

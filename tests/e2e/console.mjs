@@ -55,6 +55,18 @@ try {
   await page.click('text=Create a token');
   if (!(await page.textContent('#new-token')).startsWith('dsb_')) fail('new token not shown once');
   await audit(page, 'console-users');
+  await page.click('nav >> text=Claimants');
+  if (!(await page.textContent('h1')).includes('Claimants')) fail('no claimants screen');
+  await audit(page, 'console-claims');
+  await page.click('nav >> text=Batches');
+  if (!(await page.textContent('h1')).includes('Batches')) fail('no batches screen');
+  await audit(page, 'console-batches');
+  // The screens work at phone width: nothing may force a horizontal scroll of the page.
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) fail(`batches screen overflows a phone by ${overflow}px`);
+  await audit(page, 'console-batches-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.click('text=Sign out');
   await page.waitForURL(`${base}/admin/login`);
   await page.goto(`${base}/admin/`);

@@ -2,66 +2,12 @@
 #include <httplib.h>
 
 #include <cstdlib>
-#include <regex>
 
 #include "disburse/security/crypto.hpp"
+#include "console_browser.hpp"
 #include "support.hpp"
 
 using namespace disburse::testing;
-
-namespace {
-
-std::string form_csrf(const std::string& html) {
-  std::smatch match;
-  REQUIRE(std::regex_search(html, match, std::regex("name=\"csrf\" value=\"([0-9a-f]+)\"")));
-  return match[1];
-}
-
-// The value of a cookie set by the response, or "".
-std::string set_cookie(const httplib::Result& response, const std::string& name) {
-  for (const auto& [header, value] : response->headers) {
-    if (header == "Set-Cookie" && value.starts_with(name + "=")) {
-      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
-    }
-  }
-  return "";
-}
-
-std::string set_cookie_line(const httplib::Result& response, const std::string& name) {
-  for (const auto& [header, value] : response->headers) {
-    if (header == "Set-Cookie" && value.starts_with(name + "=")) return value;
-  }
-  return "";
-}
-
-struct Browser {
-  httplib::Client client;
-  std::string sign_in_cookie;
-  std::string session;
-
-  explicit Browser(int port) : client("127.0.0.1", port) {}
-
-  httplib::Headers cookies() const {
-    return {{"Cookie", "disburse_sign_in=" + sign_in_cookie + "; disburse_session=" + session}};
-  }
-
-  httplib::Result sign_in(const std::string& username, const std::string& password) {
-    const auto form = client.Get("/admin/login", cookies());
-    if (const std::string cookie = set_cookie(form, "disburse_sign_in"); !cookie.empty()) {
-      sign_in_cookie = cookie;
-    }
-    auto response = client.Post("/admin/login", cookies(),
-                                httplib::Params{{"csrf", form_csrf(form->body)},
-                                                {"username", username},
-                                                {"password", password}});
-    if (const std::string cookie = set_cookie(response, "disburse_session"); !cookie.empty()) {
-      session = cookie;
-    }
-    return response;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("console pages send visitors without a session to the sign-in page") {
   TestDatabase database;

@@ -1,0 +1,69 @@
+#include "console_page.hpp"
+
+#include "disburse/app/sessions.hpp"
+#include "disburse/domain/errors.hpp"
+#include "disburse/web/render.hpp"
+
+namespace disburse::http {
+
+namespace {
+
+bool may(const ConsoleSession& session, domain::Permission permission) {
+  return domain::role_allows(session.actor.role, permission);
+}
+
+}  // namespace
+
+void render_console(Exchange& exchange, int status, const std::string& page, nlohmann::json view,
+                    const ConsoleSession* session) {
+  if (session != nullptr) {
+    // The layout shows only the screens the role may use; the use cases still check each one.
+    view["user"] = {{"name", session->actor.name},
+                    {"role", std::string(domain::to_string(session->actor.role))},
+                    {"csrf", session->csrf},
+                    {"may_read_audit", may(*session, domain::Permission::read_audit)},
+                    {"may_manage_users", may(*session, domain::Permission::manage_users)},
+                    {"may_read_program", may(*session, domain::Permission::read_program)},
+                    {"may_review_claims", may(*session, domain::Permission::review_claims)},
+                    {"may_reveal", may(*session, domain::Permission::reveal_personal_data)},
+                    {"may_manage_batches", may(*session, domain::Permission::manage_batches)},
+                    {"may_run_allocation", may(*session, domain::Permission::run_allocation)}};
+  }
+  exchange.send_html(status, web::render_page_in("console_layout", page, view));
+}
+
+std::optional<ConsoleSession> console_signed_in(Exchange& exchange) {
+  const std::string id = exchange.cookie(console_session_cookie).value_or("");
+  try {
+    app::Actor actor = app::resume_session(exchange.services.database, id);
+    return ConsoleSession{actor, id, app::csrf_token(exchange.services.secrets, id)};
+  } catch (const Unauthenticated&) {
+    exchange.redirect("/admin/login");
+    return std::nullopt;
+  }
+}
+
+void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session) {
+  if (!app::csrf_token_matches(exchange.services.secrets, session.id,
+                               exchange.query("csrf").value_or(""))) {
+    throw Forbidden("the form expired or did not come from this console; reload and try again");
+  }
+}
+
+void console_page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body) {
+  const auto session = console_signed_in(exchange);
+  if (!session) return;
+  try {
+    body(*session);
+  } catch (const Forbidden& error) {
+    render_console(exchange, 403, "console_error", {{"title", "Not allowed"}, {"message", error.what()}}, &*session);
+  } catch (const InvalidInput& error) {
+    render_console(exchange, 400, "console_error", {{"title", "Not accepted"}, {"message", error.what()}}, &*session);
+  } catch (const Conflict& error) {
+    render_console(exchange, 409, "console_error", {{"title", "Not possible now"}, {"message", error.what()}}, &*session);
+  } catch (const NotFound& error) {
+    render_console(exchange, 404, "console_error", {{"title", "Not found"}, {"message", error.what()}}, &*session);
+  }
+}
+
+}  // namespace disburse::http

@@ -1,0 +1,37 @@
+#pragma once
+// What every console screen shares: the signed-in session, the page wrapper that turns expected
+// refusals into console pages, the CSRF check for forms, and rendering in the console layout.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "disburse/app/actor.hpp"
+#include "exchange.hpp"
+
+namespace disburse::http {
+
+struct ConsoleSession {
+  app::Actor actor;
+  std::string id;
+  std::string csrf;
+};
+
+inline constexpr const char* console_session_cookie = "disburse_session";
+
+// Renders `page` inside the console layout; with a session, the layout shows the user, the
+// navigation their role may use and the sign-out form.
+void render_console(Exchange& exchange, int status, const std::string& page, nlohmann::json view,
+                    const ConsoleSession* session);
+
+// The signed-in user, or nothing (and a redirect to the sign-in page).
+std::optional<ConsoleSession> console_signed_in(Exchange& exchange);
+
+// Forbidden unless the form carries the session's CSRF token.
+void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session);
+
+// Runs a page for a signed-in user, turning expected refusals into console error pages.
+void console_page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body);
+
+}  // namespace disburse::http

@@ -1,0 +1,205 @@
+// The console's claimant, batch and allocation run screens, driven through the real sign-in
+// form: role checks, CSRF on every form, the audited reveal and maker-checker as the pages show it.
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "claimant_fixture.hpp"
+#include "console_browser.hpp"
+#include "payout_fixture.hpp"
+#include "portal_fixture.hpp"
+#include "support.hpp"
+
+using namespace disburse::testing;
+
+namespace {
+
+Browser signed_in(const ServerProcess& server, TestDatabase& database, const std::string& name,
+                  const std::string& role) {
+  add_user(database, name, role);
+  Browser browser(server.port());
+  REQUIRE(browser.sign_in(name, password_of(name))->status == 303);
+  return browser;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Posts a form with the CSRF token of the page at `form_page`, as a browser would.
+httplib::Result submit(Browser& browser, const std::string& form_page, const std::string& action,
+                       httplib::Params fields) {
+  const auto page = browser.client.Get(form_page, browser.cookies());
+  fields.emplace("csrf", form_csrf(page->body));
+  return browser.client.Post(action, browser.cookies(), fields);
+}
+
+std::string reveal_count(TestDatabase& database, const std::string& actor) {
+  return database.scalar("SELECT count(*) FROM audit_log WHERE action = 'claimant.reveal' AND actor = '" + actor + "'");
+}
+
+}  // namespace
+
+TEST_CASE("every reading role sees the claimant list and a claim masked, without forms it may not use") {
+  TestDatabase database;
+  const auto program = seed_program(database);
+  ClaimantSpec spec;
+  spec.claim_state = "pending_review";
+  spec.review_flags = {"duplicate_email"};
+  const auto claimant = seed_claimant(database, program, spec);
+  ServerProcess server(database);
+  Browser auditor = signed_in(server, database, "audrey", "auditor");
+  const auto list = auditor.client.Get("/admin/claims?program=" + std::to_string(program) + "&state=pending_review",
+                                       auditor.cookies());
+  CHECK(list->status == 200);
+  CHECK(contains(list->body, claimant.claim_number));
+  CHECK(contains(list->body, "duplicate_email"));
+  CHECK_FALSE(contains(list->body, "Lopez"));
+  CHECK_FALSE(contains(list->body, "maria.lopez@example.com"));
+  const auto page = auditor.client.Get("/admin/claims/" + claimant.claim_number, auditor.cookies());
+  CHECK(page->status == 200);
+  CHECK(contains(page->body, "pending_review"));
+  CHECK_FALSE(contains(page->body, "Lopez"));
+  CHECK_FALSE(contains(page->body, "/reveal"));
+  CHECK_FALSE(contains(page->body, "/decisions"));
+  CHECK(contains(page->body, "href=\"/admin/claims\""));
+  CHECK(auditor.client.Get("/admin/claims/" + unused_claim_number(), auditor.cookies())->status == 404);
+}
+
+TEST_CASE("a reveal in the console needs the form's token and the permission, shows the data once and is audited") {
+  TestDatabase database;
+  const auto program = seed_program(database);
+  const auto claimant = seed_claimant(database, program);
+  ServerProcess server(database);
+  Browser reviewer = signed_in(server, database, "rita", "reviewer");
+  const std::string claim_page = "/admin/claims/" + claimant.claim_number;
+  const std::string reveal = claim_page + "/reveal";
+  CHECK(reviewer.client.Post(reveal, reviewer.cookies(), httplib::Params{{"csrf", "forged"}})->status == 403);
+  CHECK(reveal_count(database, "rita") == "0");
+  const auto revealed = submit(reviewer, claim_page, reveal, {});
+  CHECK(revealed->status == 200);
+  CHECK(contains(revealed->body, "maria.lopez@example.com"));
+  CHECK(contains(revealed->body, "123 Main St"));
+  CHECK(revealed->get_header_value("Cache-Control") == "no-store");
+  CHECK(reveal_count(database, "rita") == "1");
+  // The reveal is not a page that reloads unmasked.
+  CHECK_FALSE(contains(reviewer.client.Get(claim_page, reviewer.cookies())->body, "maria.lopez@example.com"));
+  Browser finance = signed_in(server, database, "fran", "finance");
+  const auto page = finance.client.Get(claim_page, finance.cookies());
+  CHECK(finance.client.Post(reveal, finance.cookies(), httplib::Params{{"csrf", form_csrf(page->body)}})->status == 403);
+  CHECK(reveal_count(database, "fran") == "0");
+}
+
+TEST_CASE("a reviewer decides a claim from its page and its history shows the decision") {
+  TestDatabase database;
+  const auto program = seed_program(database);
+  ClaimantSpec spec;
+  spec.claim_state = "pending_review";
+  const auto claimant = seed_claimant(database, program, spec);
+  ServerProcess server(database);
+  const std::string claim_page = "/admin/claims/" + claimant.claim_number;
+  const std::string decide = claim_page + "/decisions";
+  const httplib::Params approve = {{"decision", "approve"}, {"reason", "identity_verified"}};
+  Browser auditor = signed_in(server, database, "audrey", "auditor");
+  CHECK(submit(auditor, claim_page, decide, approve)->status == 403);
+  Browser reviewer = signed_in(server, database, "rita", "reviewer");
+  httplib::Params forged = approve;
+  forged.emplace("csrf", "forged");
+  CHECK(reviewer.client.Post(decide, reviewer.cookies(), forged)->status == 403);
+  CHECK(contains(reviewer.client.Get(claim_page, reviewer.cookies())->body, "pending_review"));
+  const auto decided = submit(reviewer, claim_page, decide, approve);
+  CHECK(decided->status == 303);
+  CHECK(decided->get_header_value("Location") == claim_page);
+  const auto page = reviewer.client.Get(claim_page, reviewer.cookies());
+  CHECK(contains(page->body, "<td id=\"claim-state\">approved</td>"));
+  CHECK(contains(page->body, "identity_verified"));
+  CHECK(submit(reviewer, claim_page, decide, {{"decision", "deny"}, {"reason", "Not A Code"}})->status == 400);
+}
+
+TEST_CASE("the batch screens show maker and checker, hide Approve from the creator and let a second user approve") {
+  TestDatabase database;
+  PayoutFixtureOptions options;
+  options.paypal = 3;
+  const PayoutFixture fixture = seed_payouts(database, options);
+  ServerProcess server(database);
+  const std::string list_page = "/admin/programs/" + std::to_string(fixture.program_id) + "/batches";
+  Browser reviewer = signed_in(server, database, "rita", "reviewer");
+  const auto read_only = reviewer.client.Get(list_page, reviewer.cookies());
+  CHECK(read_only->status == 200);
+  CHECK_FALSE(contains(read_only->body, "Create batch"));
+  CHECK(submit(reviewer, list_page, list_page, {{"method", "paypal"}})->status == 403);
+  Browser maker = signed_in(server, database, "fran", "finance");
+  CHECK(maker.client.Post(list_page, maker.cookies(), httplib::Params{{"method", "paypal"}, {"csrf", "forged"}})->status == 403);
+  CHECK(database.scalar("SELECT count(*) FROM batches") == "0");
+  const auto created = submit(maker, list_page, list_page, {{"method", "paypal"}, {"max_items", ""}});
+  REQUIRE(created->status == 303);
+  const std::string batch_page = created->get_header_value("Location");
+  const std::string batch_id = database.scalar("SELECT id FROM batches");
+  CHECK(batch_page == "/admin/batches/" + batch_id);
+  const auto own = maker.client.Get(batch_page, maker.cookies());
+  CHECK(own->status == 200);
+  CHECK(contains(own->body, "<td id=\"created-by\">fran"));
+  CHECK(contains(own->body, "not yet approved"));
+  CHECK_FALSE(contains(own->body, "/approve"));
+  CHECK(submit(maker, batch_page, batch_page + "/approve", {})->status == 403);
+  Browser checker = signed_in(server, database, "gina", "finance");
+  CHECK(contains(checker.client.Get(batch_page, checker.cookies())->body, "/approve"));
+  CHECK(submit(checker, batch_page, batch_page + "/approve", {})->status == 303);
+  const auto approved = checker.client.Get(batch_page, checker.cookies());
+  CHECK(contains(approved->body, "<td id=\"approved-by\">gina"));
+  CHECK(contains(checker.client.Get(list_page, checker.cookies())->body, "gina"));
+  const auto file = submit(checker, batch_page, batch_page + "/file", {{"part", "1"}});
+  CHECK(file->status == 200);
+  CHECK(contains(file->get_header_value("Content-Disposition"), "attachment"));
+  CHECK(database.scalar("SELECT state FROM batches") == "submitted");
+  CHECK(contains(checker.client.Get(batch_page, checker.cookies())->body, "Download"));
+}
+
+TEST_CASE("a batch is cancelled from its page with the form's token only") {
+  TestDatabase database;
+  PayoutFixtureOptions options;
+  options.check = 2;
+  const PayoutFixture fixture = seed_payouts(database, options);
+  ServerProcess server(database);
+  const std::string list_page = "/admin/programs/" + std::to_string(fixture.program_id) + "/batches";
+  Browser maker = signed_in(server, database, "fran", "finance");
+  const auto created = submit(maker, list_page, list_page, {{"method", "check"}});
+  REQUIRE(created->status == 303);
+  const std::string batch_page = created->get_header_value("Location");
+  CHECK(maker.client.Post(batch_page + "/cancel", maker.cookies(), httplib::Params{{"csrf", "forged"}})->status == 403);
+  CHECK(database.scalar("SELECT state FROM batches") == "draft");
+  CHECK(submit(maker, batch_page, batch_page + "/cancel", {})->status == 303);
+  CHECK(database.scalar("SELECT state FROM batches") == "cancelled");
+  CHECK(maker.client.Get("/admin/batches", maker.cookies())->get_header_value("Location") == list_page);
+}
+
+TEST_CASE("the allocation run page shows totals and statistics, and only a second user may approve") {
+  TestDatabase database;
+  const CommandResult program = run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "1000.00"});
+  REQUIRE(program.exit_code == 0);
+  const std::int64_t program_id = nlohmann::json::parse(program.out).at("id").get<std::int64_t>();
+  insert_claimants(database, program_id, 20, 1);
+  ServerProcess server(database);
+  Browser maker = signed_in(server, database, "fran", "finance");
+  const CommandResult run = run_disburse(database, {"allocate", "--program", std::to_string(program_id), "--as", "fran"},
+                                         "", {{"DISBURSE_PASSWORD", password_of("fran")}});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::string run_page =
+      "/admin/allocations/" + std::to_string(nlohmann::json::parse(run.out).at("run_id").get<std::int64_t>());
+  const auto own = maker.client.Get(run_page, maker.cookies());
+  CHECK(own->status == 200);
+  CHECK(contains(own->body, nlohmann::json::parse(run.out).at("output_sha256").get<std::string>()));
+  CHECK(contains(own->body, "<td id=\"created-by\">fran"));
+  CHECK_FALSE(contains(own->body, "/approve"));
+  CHECK(submit(maker, run_page, run_page + "/approve", {})->status == 403);
+  Browser reviewer = signed_in(server, database, "rita", "reviewer");
+  CHECK(reviewer.client.Get(run_page, reviewer.cookies())->status == 200);
+  CHECK(submit(reviewer, run_page, run_page + "/approve", {})->status == 403);
+  Browser checker = signed_in(server, database, "gina", "finance");
+  CHECK(checker.client.Post(run_page + "/approve", checker.cookies(), httplib::Params{{"csrf", "forged"}})->status == 403);
+  CHECK(submit(checker, run_page, run_page + "/approve", {})->status == 303);
+  const auto approved = checker.client.Get(run_page, checker.cookies());
+  CHECK(contains(approved->body, "<td id=\"approved-by\">gina"));
+  CHECK_FALSE(contains(approved->body, "/approve"));
+}

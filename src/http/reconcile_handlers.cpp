@@ -4,7 +4,6 @@
 // /api/v1/programs/{id}/expire, /close and /purge.
 
 #include <chrono>
-#include <iostream>
 
 #include "disburse/app/closing.hpp"
 #include "disburse/app/expiry.hpp"
@@ -44,23 +43,10 @@ void report_csv(Exchange& exchange) {
   pg::Database& database = exchange.services.database;
   // Refuse an unknown reconciliation with a proper status before the streamed body starts.
   app::show_reconciliation(database, actor, reconciliation_id);
-  exchange.response.status = 200;
-  exchange.response.set_header("Content-Disposition", "attachment; filename=\"reconciliation-" +
-                                                          std::to_string(reconciliation_id) +
-                                                          "-report.csv\"");
-  exchange.response.set_chunked_content_provider(
-      "text/csv; charset=utf-8",
-      [&database, actor, reconciliation_id](std::size_t, httplib::DataSink& sink) {
-        try {
-          app::export_reconciliation_report(database, actor, reconciliation_id, sink.os);
-        } catch (const std::exception& error) {
-          std::cerr << "route=/api/v1/reconciliations/{id}/report.csv export_failed=\""
-                    << error.what() << "\"\n";
-          return false;
-        }
-        sink.done();
-        return true;
-      });
+  exchange.stream_csv("reconciliation-" + std::to_string(reconciliation_id) + "-report.csv",
+                      [&database, actor, reconciliation_id](std::ostream& out) {
+                        app::export_reconciliation_report(database, actor, reconciliation_id, out);
+                      });
 }
 
 // The optional "address" object: {"address1", "address2", "city", "state", "postal_code"}, all
@@ -146,23 +132,10 @@ void export_csv(Exchange& exchange) {
   pg::Database& database = exchange.services.database;
   // Refuse an unknown program with a proper status before the streamed body starts.
   app::show_program(database, actor, program_id);
-  exchange.response.status = 200;
-  exchange.response.set_header(
-      "Content-Disposition",
-      "attachment; filename=\"program-" + std::to_string(program_id) + "-" + kind + ".csv\"");
-  exchange.response.set_chunked_content_provider(
-      "text/csv; charset=utf-8",
-      [&database, actor, program_id, kind](std::size_t, httplib::DataSink& sink) {
-        try {
-          app::write_export(database, actor, program_id, kind, sink.os);
-        } catch (const std::exception& error) {
-          std::cerr << "route=/api/v1/programs/{id}/exports/{kind} export_failed=\"" << error.what()
-                    << "\"\n";
-          return false;
-        }
-        sink.done();
-        return true;
-      });
+  exchange.stream_csv("program-" + std::to_string(program_id) + "-" + kind + ".csv",
+                      [&database, actor, program_id, kind](std::ostream& out) {
+                        app::write_export(database, actor, program_id, kind, out);
+                      });
 }
 
 }  // namespace

@@ -154,7 +154,9 @@ ServerProcess::ServerProcess(const TestDatabase& database,
   const std::string marker = "serving on http://127.0.0.1:";
   for (int attempt = 0; attempt < 200 && port_ == 0; attempt++) {
     const std::string text = read_file(log_path_);
-    if (const std::size_t at = text.find(marker); at != std::string::npos) {
+    const std::size_t at = text.find(marker);
+    // Parse only a complete line: the server may be halfway through writing it.
+    if (at != std::string::npos && text.find('\n', at) != std::string::npos) {
       port_ = std::stoi(text.substr(at + marker.size()));
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));

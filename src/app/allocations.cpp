@@ -308,6 +308,18 @@ pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, cons
   return stored;
 }
 
+std::vector<pg::AllocationRunRecord> list_allocation_runs(pg::Database& database,
+                                                          const Actor& actor,
+                                                          std::int64_t program_id, int limit) {
+  require(actor, domain::Permission::read_program);
+  return database.read([&](pg::Transaction& transaction) {
+    if (!pg::find_program(transaction, program_id)) {
+      throw NotFound("no program " + std::to_string(program_id));
+    }
+    return pg::list_allocation_runs(transaction, program_id, limit);
+  });
+}
+
 pg::AllocationRunRecord show_allocation_run(pg::Database& database, const Actor& actor,
                                             std::int64_t run_id) {
   require(actor, domain::Permission::read_program);

@@ -14,8 +14,17 @@ namespace disburse::app {
 namespace {
 
 constexpr int export_page_size = 5000;
-constexpr std::array<const char*, 5> export_kinds = {"payments", "ledger", "rollforward",
-                                                     "regulator", "discrepancies"};
+constexpr std::array<ExportKind, 5> kinds = {{
+    {"payments", "One row per payment attempt: amount, method, state, reference, batch and the "
+                 "history of its states."},
+    {"ledger", "One row per ledger posting: every movement of money, balanced entry by entry."},
+    {"rollforward", "Where the fund is: the deposit, each account of the roll-forward, the total "
+                    "and any difference."},
+    {"regulator", "By US state: claimants, payments, amounts paid, the redemption rate and the "
+                  "share of the administration cost."},
+    {"discrepancies", "Every result line that a person must look at: unknown references, "
+                      "mismatches, duplicates, contradictions and malformed lines."},
+}};
 
 std::string id_text(std::int64_t id) {
   return id == 0 ? std::string() : std::to_string(id);
@@ -181,9 +190,11 @@ std::int64_t write_kind(pg::Transaction& transaction, const domain::Program& pro
 
 }  // namespace
 
+std::span<const ExportKind> export_kinds() { return kinds; }
+
 void check_export_kind(const std::string& kind) {
-  for (const char* known : export_kinds) {
-    if (kind == known) return;
+  for (const ExportKind& known : kinds) {
+    if (kind == known.name) return;
   }
   throw InvalidInput(
       "the export kind must be payments, ledger, rollforward, regulator or discrepancies");

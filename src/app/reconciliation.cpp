@@ -295,6 +295,60 @@ ReconciliationReport show_reconciliation(pg::Database& database, const Actor& ac
   });
 }
 
+std::vector<ReconciliationReport> list_batch_reconciliations(pg::Database& database,
+                                                             const Actor& actor,
+                                                             std::int64_t batch_id) {
+  require(actor, domain::Permission::read_program);
+  return database.read([&](pg::Transaction& transaction) {
+    std::vector<ReconciliationReport> reports;
+    for (const auto& stored : pg::list_reconciliations(transaction, batch_id)) {
+      reports.push_back(report_of(stored));
+    }
+    return reports;
+  });
+}
+
+std::vector<ReconciliationReport> list_program_reconciliations(pg::Database& database,
+                                                               const Actor& actor,
+                                                               std::int64_t program_id, int limit) {
+  require(actor, domain::Permission::read_program);
+  return database.read([&](pg::Transaction& transaction) {
+    std::vector<ReconciliationReport> reports;
+    for (const auto& stored : pg::list_program_reconciliations(transaction, program_id, limit)) {
+      reports.push_back(report_of(stored));
+    }
+    return reports;
+  });
+}
+
+ReconciliationLinesPage show_reconciliation_lines(pg::Database& database, const Actor& actor,
+                                                  std::int64_t reconciliation_id,
+                                                  std::int64_t after_line_number, int limit,
+                                                  bool discrepancies_only) {
+  require(actor, domain::Permission::read_program);
+  DISBURSE_ASSERT(limit > 0);
+  return database.read([&](pg::Transaction& transaction) {
+    const auto stored = pg::find_reconciliation(transaction, reconciliation_id);
+    if (!stored) throw NotFound("no reconciliation " + std::to_string(reconciliation_id));
+    ReconciliationLinesPage page;
+    page.report = report_of(*stored);
+    page.totals = pg::outcome_totals(transaction, reconciliation_id);
+    // One line more than shown tells whether a next page exists.
+    page.lines = pg::lines_page(transaction, reconciliation_id, after_line_number, limit + 1,
+                                discrepancies_only);
+    if (static_cast<int>(page.lines.size()) > limit) {
+      page.lines.pop_back();
+      page.next_after_line_number = page.lines.back().line_number;
+    }
+    for (const auto& earlier : pg::list_reconciliations(transaction, stored->batch_id)) {
+      if (earlier.id < stored->id && earlier.file_sha256 == stored->file_sha256) {
+        page.same_file_reconciliation_ids.push_back(earlier.id);
+      }
+    }
+    return page;
+  });
+}
+
 void export_reconciliation_report(pg::Database& database, const Actor& actor,
                                   std::int64_t reconciliation_id, std::ostream& output) {
   require(actor, domain::Permission::export_reports);

@@ -67,6 +67,17 @@ nlohmann::json allocate(Context& context, Arguments& arguments) {
   }));
 }
 
+nlohmann::json list(Context& context, Arguments& arguments) {
+  const std::int64_t program_id = arguments.required_id("program");
+  const app::Actor actor = context.acting_user_or_operator(arguments);
+  arguments.finish();
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& run : app::list_allocation_runs(context.database(), actor, program_id, 1000)) {
+    items.push_back(app::allocation_run_json(run));
+  }
+  return {{"items", items}};
+}
+
 nlohmann::json show(Context& context, Arguments& arguments) {
   const std::int64_t run_id = arguments.positional_id(0, "the allocation run id");
   const app::Actor actor = context.acting_user_or_operator(arguments);
@@ -115,6 +126,7 @@ void add_allocation_commands(std::vector<Command>& commands) {
       {"program rule", "ID [--show | --set FILE --as USER | --default --as USER]", weighting_rule});
   commands.push_back(
       {"allocate", "--program ID [--round 1] [--seed S] [--cap D] --as USER", allocate});
+  commands.push_back({"allocation list", "--program ID", list});
   commands.push_back({"allocation show", "RUN", show});
   commands.push_back({"allocation approve", "RUN --as USER", approve});
   commands.push_back({"allocation explain", "RUN CLAIM_NUMBER", explain});

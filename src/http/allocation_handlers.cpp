@@ -65,6 +65,16 @@ void create(Exchange& exchange) {
   });
 }
 
+void list(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& run : app::list_allocation_runs(exchange.services.database, actor,
+                                                   exchange.id_parameter(0), exchange.page_limit(100))) {
+    items.push_back(app::allocation_run_json(run));
+  }
+  exchange.send_json(200, {{"items", items}});
+}
+
 void show(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
   exchange.send_json(200, app::allocation_run_json(app::show_allocation_run(
@@ -112,6 +122,7 @@ void add_allocation_routes(Router& router) {
   router.get("/api/v1/programs/{id}/weighting-rule", show_rule);
   router.post("/api/v1/programs/{id}/weighting-rule", set_rule);
   router.post("/api/v1/programs/{id}/allocations", create);
+  router.get("/api/v1/programs/{id}/allocations", list);
   router.get("/api/v1/allocations/{id}", show);
   router.post("/api/v1/allocations/{id}/approve", approve);
   router.get("/api/v1/allocations/{id}/explain", explain);

@@ -6,7 +6,7 @@
 
 #include "console_page.hpp"
 #include "disburse/app/batches.hpp"
-#include "disburse/app/programs.hpp"
+#include "disburse/app/reconciliation.hpp"
 #include "disburse/domain/errors.hpp"
 #include "router.hpp"
 
@@ -21,15 +21,6 @@ nlohmann::json batch_view(const domain::Batch& batch) {
   view["approved"] = batch.approved_by_user_id != 0;
   view["submitted"] = !batch.submitted_at.empty();
   return view;
-}
-
-// The first program's batches, so that the nav link needs no program id.
-void first_program_batches(Exchange& exchange) {
-  console_page(exchange, [&](const ConsoleSession& session) {
-    const auto programs = app::list_programs(exchange.services.database, session.actor);
-    if (programs.empty()) throw NotFound("there is no program yet");
-    exchange.redirect("/admin/programs/" + std::to_string(programs.front().id) + "/batches");
-  });
 }
 
 void batches(Exchange& exchange) {
@@ -86,6 +77,23 @@ nlohmann::json file_parts(Exchange& exchange, const ConsoleSession& session, con
   return parts;
 }
 
+// The results files imported against the batch, oldest first.
+nlohmann::json reconciliations_view(Exchange& exchange, const ConsoleSession& session, std::int64_t batch_id) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const app::ReconciliationReport& report :
+       app::list_batch_reconciliations(exchange.services.database, session.actor, batch_id)) {
+    const nlohmann::json counts = app::reconciliation_json(report);
+    rows.push_back({{"id", std::to_string(report.id)},
+                    {"kind", report.kind},
+                    {"lines", std::to_string(report.lines)},
+                    {"applied", counts.at("applied").dump()},
+                    {"already_applied", counts.at("already_applied").dump()},
+                    {"created_by", report.created_by},
+                    {"created_at", report.created_at}});
+  }
+  return rows;
+}
+
 void batch(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     const domain::Batch batch = app::show_batch(exchange.services.database, session.actor, exchange.id_parameter(0));
@@ -100,6 +108,11 @@ void batch(Exchange& exchange) {
     view["may_produce"] = manages && batch.state == domain::BatchState::approved;
     view["files"] = file_parts(exchange, session, batch);
     view["has_files"] = !view["files"].empty();
+    view["reconciliations"] = reconciliations_view(exchange, session, batch.id);
+    view["has_reconciliations"] = !view["reconciliations"].empty();
+    view["may_reconcile"] = domain::role_allows(session.actor.role, domain::Permission::reconcile) &&
+                            (batch.state == domain::BatchState::submitted ||
+                             batch.state == domain::BatchState::reconciled);
     render_console(exchange, 200, "console_batch", view, &session);
   });
 }
@@ -147,7 +160,7 @@ void file(Exchange& exchange) {
 }  // namespace
 
 void add_console_batch_routes(Router& router) {
-  router.page_get("/admin/batches", first_program_batches);
+  router.page_get("/admin/batches", [](Exchange& exchange) { redirect_to_first_program(exchange, "batches"); });
   router.page_get("/admin/programs/{id}/batches", batches);
   router.page_post("/admin/programs/{id}/batches", create);
   router.page_get("/admin/batches/{id}", batch);

@@ -1,5 +1,6 @@
 #include "console_page.hpp"
 
+#include "disburse/app/programs.hpp"
 #include "disburse/app/sessions.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/web/render.hpp"
@@ -10,6 +11,13 @@ namespace {
 
 bool may(const ConsoleSession& session, domain::Permission permission) {
   return domain::role_allows(session.actor.role, permission);
+}
+
+// httplib keeps a multipart form's fields with its files, not with the urlencoded parameters.
+std::string submitted_csrf(const Exchange& exchange) {
+  if (const auto field = exchange.query("csrf")) return *field;
+  if (exchange.request.has_file("csrf")) return exchange.request.get_file_value("csrf").content;
+  return "";
 }
 
 }  // namespace
@@ -27,7 +35,10 @@ void render_console(Exchange& exchange, int status, const std::string& page, nlo
                     {"may_review_claims", may(*session, domain::Permission::review_claims)},
                     {"may_reveal", may(*session, domain::Permission::reveal_personal_data)},
                     {"may_manage_batches", may(*session, domain::Permission::manage_batches)},
-                    {"may_run_allocation", may(*session, domain::Permission::run_allocation)}};
+                    {"may_run_allocation", may(*session, domain::Permission::run_allocation)},
+                    {"may_reconcile", may(*session, domain::Permission::reconcile)},
+                    {"may_export_reports", may(*session, domain::Permission::export_reports)},
+                    {"may_manage_program", may(*session, domain::Permission::manage_program)}};
   }
   exchange.send_html(status, web::render_page_in("console_layout", page, view));
 }
@@ -45,7 +56,7 @@ std::optional<ConsoleSession> console_signed_in(Exchange& exchange) {
 
 void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session) {
   if (!app::csrf_token_matches(exchange.services.secrets, session.id,
-                               exchange.query("csrf").value_or(""))) {
+                               submitted_csrf(exchange))) {
     throw Forbidden("the form expired or did not come from this console; reload and try again");
   }
 }
@@ -64,6 +75,14 @@ void console_page(Exchange& exchange, const std::function<void(const ConsoleSess
   } catch (const NotFound& error) {
     render_console(exchange, 404, "console_error", {{"title", "Not found"}, {"message", error.what()}}, &*session);
   }
+}
+
+void redirect_to_first_program(Exchange& exchange, const std::string& screen) {
+  console_page(exchange, [&](const ConsoleSession& session) {
+    const auto programs = app::list_programs(exchange.services.database, session.actor);
+    if (programs.empty()) throw NotFound("there is no program yet");
+    exchange.redirect("/admin/programs/" + std::to_string(programs.front().id) + "/" + screen);
+  });
 }
 
 }  // namespace disburse::http

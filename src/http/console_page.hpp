@@ -28,10 +28,14 @@ void render_console(Exchange& exchange, int status, const std::string& page, nlo
 // The signed-in user, or nothing (and a redirect to the sign-in page).
 std::optional<ConsoleSession> console_signed_in(Exchange& exchange);
 
-// Forbidden unless the form carries the session's CSRF token.
+// Forbidden unless the form carries the session's CSRF token (a urlencoded field, or a part of a
+// multipart form for file uploads).
 void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session);
 
 // Runs a page for a signed-in user, turning expected refusals into console error pages.
 void console_page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body);
+
+// A navigation entry that needs no program id: redirects to /admin/programs/{first}/{screen}.
+void redirect_to_first_program(Exchange& exchange, const std::string& screen);
 
 }  // namespace disburse::http

@@ -73,5 +73,7 @@ void add_console_claim_routes(Router& router);
 void add_console_batch_routes(Router& router);
 void add_console_allocation_routes(Router& router);
 void add_reconcile_routes(Router& router);
+void add_console_reconcile_routes(Router& router);
+void add_console_program_routes(Router& router);
 
 }  // namespace disburse::http

@@ -260,6 +260,18 @@ std::optional<AllocationRunRecord> find_allocation_run(Transaction& transaction,
   return run;
 }
 
+std::vector<AllocationRunRecord> list_allocation_runs(Transaction& transaction,
+                                                      std::int64_t program_id, int limit) {
+  std::vector<AllocationRunRecord> runs;
+  for (const auto& row : transaction.sql().exec_params(
+           std::string("SELECT ") + run_columns +
+               " FROM allocation_runs WHERE program_id = $1 ORDER BY id DESC LIMIT $2",
+           program_id, limit)) {
+    runs.push_back(read_run(row));
+  }
+  return runs;
+}
+
 std::optional<std::int64_t> approved_run_id(Transaction& transaction, std::int64_t program_id,
                                             int round) {
   const pqxx::result rows = transaction.sql().exec_params(

@@ -128,6 +128,18 @@ std::vector<StoredReconciliation> list_reconciliations(Transaction& transaction,
   return list;
 }
 
+std::vector<StoredReconciliation> list_program_reconciliations(Transaction& transaction,
+                                                               std::int64_t program_id, int limit) {
+  std::vector<StoredReconciliation> list;
+  for (const auto& row : transaction.sql().exec_params(
+           std::string("SELECT ") + reconciliation_columns +
+               " FROM reconciliations WHERE program_id = $1 ORDER BY id DESC LIMIT $2",
+           program_id, limit)) {
+    list.push_back(read_reconciliation(row));
+  }
+  return list;
+}
+
 void insert_line(Transaction& transaction, std::int64_t reconciliation_id, std::int64_t batch_id,
                  const ReconciliationLine& line) {
   transaction.sql().exec_params0(
@@ -157,6 +169,36 @@ void for_each_line(Transaction& transaction, std::int64_t reconciliation_id, int
     }
     if (static_cast<int>(rows.size()) < page_size) return;
   }
+}
+
+std::vector<ReconciliationLine> lines_page(Transaction& transaction, std::int64_t reconciliation_id,
+                                           std::int64_t after_line_number, int limit,
+                                           bool discrepancies_only) {
+  // The outcome list matches the partial index reconciliation_lines_discrepancies.
+  const pqxx::result rows = transaction.sql().exec_params(
+      "SELECT line_number, reference, payment_id, reported_status, amount_cents, currency, "
+      "outcome, from_state, to_state, fingerprint, detail FROM reconciliation_lines "
+      "WHERE reconciliation_id = $1 AND line_number > $2 AND (NOT $4::boolean OR outcome IN "
+      "('unknown_reference', 'amount_mismatch', 'currency_mismatch', 'duplicate', "
+      "'contradicting', 'malformed')) ORDER BY line_number LIMIT $3",
+      reconciliation_id, after_line_number, limit, discrepancies_only);
+  std::vector<ReconciliationLine> lines;
+  lines.reserve(rows.size());
+  for (const auto& row : rows) lines.push_back(read_line(row));
+  return lines;
+}
+
+std::vector<OutcomeTotal> outcome_totals(Transaction& transaction, std::int64_t reconciliation_id) {
+  std::vector<OutcomeTotal> totals;
+  for (const auto& row : transaction.sql().exec_params(
+           "SELECT outcome, count(*), coalesce(sum(amount_cents), 0)::bigint "
+           "FROM reconciliation_lines WHERE reconciliation_id = $1 GROUP BY outcome "
+           "ORDER BY outcome",
+           reconciliation_id)) {
+    totals.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(),
+                      domain::Money::from_cents(row[2].as<std::int64_t>())});
+  }
+  return totals;
 }
 
 bool move_payment(Transaction& transaction, std::int64_t payment_id, domain::PaymentState from,

@@ -3,6 +3,9 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
+#include "claimant_fixture.hpp"
 #include "portal_fixture.hpp"
 
 using namespace disburse;
@@ -26,4 +29,30 @@ TEST_CASE("in a browser, a customer looks up their claim, switches to a check an
   CHECK(std::filesystem::exists(outdir / "portal-check-requested-en.png"));
   CHECK(database.scalar("SELECT kind FROM portal_change_requests WHERE claimant_id = " +
                         std::to_string(claimant.id)) == "switch_to_check");
+}
+
+TEST_CASE("in a browser, finance staff allocate, pay and reconcile with a second person approving each step") {
+  TestDatabase database;
+  const CommandResult program = run_disburse(database, {"program", "create", "--name", "FTC v. Ring", "--fund", "1000.00"});
+  REQUIRE(program.exit_code == 0);
+  const std::string program_id = std::to_string(nlohmann::json::parse(program.out).at("id").get<std::int64_t>());
+  insert_claimants(database, std::stoll(program_id), 12, 3);
+  // Everyone is paid by PayPal, which needs an email.
+  database.execute("UPDATE claimants SET payment_method = 'paypal', email = 'customer' || id || '@example.com'");
+  add_user(database, "fran", "finance");
+  add_user(database, "frank", "finance");
+  ServerProcess server(database);
+  const std::filesystem::path outdir = std::filesystem::path(DISBURSE_BINARY).parent_path() / "screenshots";
+  const std::string command = "node '" + std::string(DISBURSE_SOURCE_DIR) + "/tests/e2e/console_finance.mjs' http://127.0.0.1:" +
+                              std::to_string(server.port()) + " fran '" + password_of("fran") + "' frank '" +
+                              password_of("frank") + "' '" + outdir.string() + "'";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(std::filesystem::exists(outdir / "finance-reconciliation-replay.png"));
+  CHECK(database.scalar("SELECT created_by || ' ' || approved_by FROM allocation_runs") == "fran frank");
+  CHECK(database.scalar("SELECT created_by || ' ' || approved_by || ' ' || state FROM batches") == "fran frank reconciled");
+  CHECK(database.scalar("SELECT count(*) FROM payments WHERE state = 'paid'") == "12");
+  CHECK(database.scalar("SELECT count(*) FROM reconciliations") == "2");
+  CHECK(run_disburse(database, {"check", "--program", program_id}).exit_code == 0);
 }

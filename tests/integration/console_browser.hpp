@@ -8,6 +8,8 @@
 #include <regex>
 #include <string>
 
+#include "support.hpp"
+
 namespace disburse::testing {
 
 inline std::string form_csrf(const std::string& html) {
@@ -60,5 +62,25 @@ struct Browser {
   }
 };
 
+// A new user with the role, signed in through the form.
+inline Browser signed_in(const ServerProcess& server, TestDatabase& database, const std::string& name,
+                         const std::string& role) {
+  add_user(database, name, role);
+  Browser browser(server.port());
+  REQUIRE(browser.sign_in(name, password_of(name))->status == 303);
+  return browser;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Posts a form with the CSRF token of the page at `form_page`, as a browser would.
+inline httplib::Result submit(Browser& browser, const std::string& form_page, const std::string& action,
+                              httplib::Params fields) {
+  const auto page = browser.client.Get(form_page, browser.cookies());
+  fields.emplace("csrf", form_csrf(page->body));
+  return browser.client.Post(action, browser.cookies(), fields);
+}
 
 }  // namespace disburse::testing

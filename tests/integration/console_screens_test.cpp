@@ -16,24 +16,6 @@ using namespace disburse::testing;
 
 namespace {
 
-Browser signed_in(const ServerProcess& server, TestDatabase& database, const std::string& name,
-                  const std::string& role) {
-  add_user(database, name, role);
-  Browser browser(server.port());
-  REQUIRE(browser.sign_in(name, password_of(name))->status == 303);
-  return browser;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Posts a form with the CSRF token of the page at `form_page`, as a browser would.
-httplib::Result submit(Browser& browser, const std::string& form_page, const std::string& action,
-                       httplib::Params fields) {
-  const auto page = browser.client.Get(form_page, browser.cookies());
-  fields.emplace("csrf", form_csrf(page->body));
-  return browser.client.Post(action, browser.cookies(), fields);
-}
-
 std::string reveal_count(TestDatabase& database, const std::string& actor) {
   return database.scalar("SELECT count(*) FROM audit_log WHERE action = 'claimant.reveal' AND actor = '" + actor + "'");
 }

@@ -32,6 +32,7 @@ const std::map<std::string, std::optional<Permission>> route_permissions = {
     {"GET /api/v1/programs/{id}/weighting-rule", Permission::read_program},
     {"POST /api/v1/programs/{id}/weighting-rule", Permission::manage_program},
     {"POST /api/v1/programs/{id}/allocations", Permission::run_allocation},
+    {"GET /api/v1/programs/{id}/allocations", Permission::read_program},
     {"GET /api/v1/allocations/{id}", Permission::read_program},
     {"POST /api/v1/allocations/{id}/approve", Permission::run_allocation},
     {"GET /api/v1/allocations/{id}/explain", Permission::read_program},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "disburse/app/actor.hpp"
 #include "disburse/domain/weighting.hpp"
@@ -44,6 +45,11 @@ pg::AllocationRunRecord create_allocation_run(pg::Transaction& transaction, cons
 
 pg::AllocationRunRecord show_allocation_run(pg::Database& database, const Actor& actor,
                                             std::int64_t run_id);
+
+// The program's runs, newest first, at most `limit`. NotFound for an unknown program.
+std::vector<pg::AllocationRunRecord> list_allocation_runs(pg::Database& database,
+                                                          const Actor& actor,
+                                                          std::int64_t program_id, int limit);
 
 struct ApprovalOutcome {
   pg::AllocationRunRecord run;

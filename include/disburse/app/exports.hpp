@@ -7,12 +7,22 @@
 
 #include <cstdint>
 #include <ostream>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "disburse/app/actor.hpp"
 #include "disburse/pg/database.hpp"
 
 namespace disburse::app {
+
+struct ExportKind {
+  std::string_view name;         // The kind as the CLI, the API and the console name it.
+  std::string_view description;  // What one row is, for people choosing a download.
+};
+
+// Every export kind, in the order people look for them.
+std::span<const ExportKind> export_kinds();
 
 // Throws InvalidInput for an unknown kind (before anything is written).
 void check_export_kind(const std::string& kind);

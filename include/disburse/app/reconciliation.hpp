@@ -17,6 +17,7 @@
 
 #include "disburse/app/actor.hpp"
 #include "disburse/pg/database.hpp"
+#include "disburse/pg/reconciliation_repository.hpp"
 #include "disburse/security/crypto.hpp"
 
 namespace disburse::app {
@@ -46,6 +47,28 @@ ReconciliationReport reconcile(pg::Transaction& transaction, const Actor& actor,
 
 ReconciliationReport show_reconciliation(pg::Database& database, const Actor& actor,
                                          std::int64_t reconciliation_id);
+
+// The reconciliations of one batch, oldest first, and of one program, newest first.
+std::vector<ReconciliationReport> list_batch_reconciliations(pg::Database& database,
+                                                             const Actor& actor,
+                                                             std::int64_t batch_id);
+std::vector<ReconciliationReport> list_program_reconciliations(pg::Database& database,
+                                                               const Actor& actor,
+                                                               std::int64_t program_id, int limit);
+
+// A reconciliation with its totals by outcome and one page of its lines, read in one snapshot.
+struct ReconciliationLinesPage {
+  ReconciliationReport report;
+  std::vector<pg::OutcomeTotal> totals;
+  std::vector<pg::ReconciliationLine> lines;
+  std::int64_t next_after_line_number = 0;  // 0 on the last page.
+  // Earlier reconciliations of the same batch from the very same file (a replay).
+  std::vector<std::int64_t> same_file_reconciliation_ids;
+};
+ReconciliationLinesPage show_reconciliation_lines(pg::Database& database, const Actor& actor,
+                                                  std::int64_t reconciliation_id,
+                                                  std::int64_t after_line_number, int limit,
+                                                  bool discrepancies_only);
 
 // Every line with its outcome, as CSV, read page by page (never the whole report in memory).
 void export_reconciliation_report(pg::Database& database, const Actor& actor,

@@ -78,6 +78,10 @@ struct AllocationRunRecord {
 std::optional<AllocationRunRecord> find_allocation_run(Transaction& transaction,
                                                        std::int64_t run_id, bool lock = false);
 
+// The program's runs, newest first, without their per-device statistics (a list needs totals).
+std::vector<AllocationRunRecord> list_allocation_runs(Transaction& transaction,
+                                                      std::int64_t program_id, int limit);
+
 std::optional<std::int64_t> approved_run_id(Transaction& transaction, std::int64_t program_id,
                                             int round);
 

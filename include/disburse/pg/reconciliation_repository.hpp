@@ -63,6 +63,9 @@ std::optional<StoredReconciliation> find_reconciliation(Transaction& transaction
                                                         std::int64_t reconciliation_id);
 std::vector<StoredReconciliation> list_reconciliations(Transaction& transaction,
                                                        std::int64_t batch_id);
+// The program's reconciliations, newest first.
+std::vector<StoredReconciliation> list_program_reconciliations(Transaction& transaction,
+                                                               std::int64_t program_id, int limit);
 
 // One line of a result file and what became of it.
 struct ReconciliationLine {
@@ -85,6 +88,21 @@ void insert_line(Transaction& transaction, std::int64_t reconciliation_id, std::
 // lines by keyset, so that a report of any length is never held in memory.
 void for_each_line(Transaction& transaction, std::int64_t reconciliation_id, int page_size,
                    const std::function<void(const ReconciliationLine&)>& visit);
+
+// One page of the reconciliation's lines after `after_line_number`, in line order; with
+// `discrepancies_only`, only the lines a person must look at (unknown reference, mismatches,
+// duplicates, contradictions, malformed lines).
+std::vector<ReconciliationLine> lines_page(Transaction& transaction, std::int64_t reconciliation_id,
+                                           std::int64_t after_line_number, int limit,
+                                           bool discrepancies_only);
+
+// Lines and the sum of their reported amounts, by outcome.
+struct OutcomeTotal {
+  std::string outcome;
+  std::int64_t lines = 0;
+  domain::Money amount;
+};
+std::vector<OutcomeTotal> outcome_totals(Transaction& transaction, std::int64_t reconciliation_id);
 
 // Moves one payment from `from` to `to` with its event. Setting paid_at when it becomes paid.
 // Returns false when the payment was not in `from` (then nothing was written).

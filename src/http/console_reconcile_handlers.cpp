@@ -54,7 +54,9 @@ void upload_results(Exchange& exchange) {
 
 nlohmann::json groups_view(const std::vector<pg::OutcomeTotal>& totals) {
   nlohmann::json groups = nlohmann::json::array();
-  for (const std::string group : {"matched", "unmatched", "discrepancies"}) {
+  const std::pair<std::string, std::string> group_labels[] = {
+      {"matched", "Matched a payment"}, {"unmatched", "Matched no payment"}, {"discrepancies", "Discrepancies"}};
+  for (const auto& [group, label] : group_labels) {
     std::int64_t lines = 0;
     domain::Money amount;
     nlohmann::json outcomes = nlohmann::json::array();
@@ -67,7 +69,7 @@ nlohmann::json groups_view(const std::vector<pg::OutcomeTotal>& totals) {
                           {"amount", domain::to_display_string(total.amount)}});
     }
     groups.push_back({{"group", group},
-                      {"label", readable(group)},
+                      {"label", label},
                       {"lines", std::to_string(lines)},
                       {"amount", domain::to_display_string(amount)},
                       {"outcomes", outcomes}});

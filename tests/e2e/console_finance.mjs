@@ -5,10 +5,12 @@
 //   3. the maker creates a PayPal batch; again no Approve button for them;
 //   4. the checker approves the batch, downloads its payouts file, uploads PayPal's results
 //      built from that file, sees the report, uploads the same file again and sees that nothing
-//      changed, downloads an export and reads the program settings.
+//      changed, downloads an export and reads the program settings;
+//   5. an administrator changes the weighting rule of a program still in setup.
 // Every screen gets a screenshot and an axe-core run; any serious or critical violation fails.
 // The context bypasses the CSP only so that axe-core can be injected; the pages run no script.
-// Usage: node tests/e2e/console_finance.mjs BASE_URL MAKER MAKER_PASSWORD CHECKER CHECKER_PASSWORD OUTPUT_DIR
+// Usage: node tests/e2e/console_finance.mjs BASE_URL MAKER MAKER_PASSWORD CHECKER CHECKER_PASSWORD
+//          ADMIN ADMIN_PASSWORD SETUP_PROGRAM_ID OUTPUT_DIR
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -16,7 +18,8 @@ const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const [base, maker, makerPassword, checker, checkerPassword, outputDir] = process.argv.slice(2);
+const [base, maker, makerPassword, checker, checkerPassword, admin, adminPassword, setupProgram, outputDir] =
+  process.argv.slice(2);
 mkdirSync(outputDir, { recursive: true });
 
 const browser = await chromium.launch({
@@ -37,6 +40,26 @@ async function audit(page, name) {
       fail(`${name}: ${violation.id} (${violation.impact}): ${violation.help}`);
     }
   }
+}
+
+// The innermost element reaching furthest past the viewport's right edge, to name in a failure.
+async function widest(page) {
+  return page.evaluate(() => {
+    let found = '';
+    let right = window.innerWidth;
+    const clipped = (element) => {
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    for (const element of document.querySelectorAll('main *')) {
+      if (clipped(element)) continue;
+      const edge = element.getBoundingClientRect().right;
+      if (edge > right) { right = edge; found = `${element.tagName.toLowerCase()}.${element.className} "${element.textContent.slice(0, 40)}"`; }
+    }
+    return found;
+  });
 }
 
 async function text(page, selector) { return ((await page.textContent(selector)) ?? '').trim(); }
@@ -110,7 +133,7 @@ try {
   const shares = await page.request.get(`${runUrl}/shares.csv`);
   const firstClaim = (await shares.text()).split('\n')[1].split(',')[0];
   await page.fill('#claim', firstClaim);
-  await page.click('text=Explain');
+  await page.click('button:text-is("Explain")');
   expect((await text(page, '#explanation')).includes(firstClaim), 'the share is not explained');
   await audit(page, 'finance-allocation-run-approved');
   await page.click('text=All allocation runs of this program');
@@ -177,10 +200,23 @@ try {
   for (const url of [batchUrl, runUrl]) {
     await page.goto(url);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (overflow > 0) fail(`${url} overflows a phone by ${overflow}px`);
+    if (overflow > 0) fail(`${url} overflows a phone by ${overflow}px: ${await widest(page)}`);
   }
   await audit(page, 'finance-allocation-run-phone');
   await page.setViewportSize({ width: 1280, height: 900 });
+  await signOut(page);
+
+  // 5. An administrator changes the weighting rule of a program still in setup.
+  await signIn(page, admin, adminPassword);
+  await page.goto(`${base}/admin/programs/${setupProgram}/settings`);
+  await audit(page, 'finance-settings-admin');
+  await page.fill('#rule-text', 'months_cap=24\nIndoor Cam=4\nVideo Doorbell=1\n');
+  await page.click('text=Save the rule');
+  await page.waitForURL(/\/settings\?saved=1$/);
+  expect((await page.locator('#saved-notice').count()) === 1, 'saving the rule is not confirmed');
+  expect((await text(page, '#rule-table tbody')).includes('Indoor Cam'), 'the saved rule is not shown');
+  expect((await page.locator('#rule-table tbody tr').count()) === 2, 'the saved rule does not replace the old one');
+  await audit(page, 'finance-settings-saved');
   await signOut(page);
 } catch (error) {
   fail(String(error));

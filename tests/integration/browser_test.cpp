@@ -39,13 +39,18 @@ TEST_CASE("in a browser, finance staff allocate, pay and reconcile with a second
   insert_claimants(database, std::stoll(program_id), 12, 3);
   // Everyone is paid by PayPal, which needs an email.
   database.execute("UPDATE claimants SET payment_method = 'paypal', email = 'customer' || id || '@example.com'");
+  const CommandResult setup = run_disburse(database, {"program", "create", "--name", "Second fund", "--fund", "500.00"});
+  REQUIRE(setup.exit_code == 0);
+  const std::string setup_program_id = std::to_string(nlohmann::json::parse(setup.out).at("id").get<std::int64_t>());
   add_user(database, "fran", "finance");
   add_user(database, "frank", "finance");
+  add_user(database, "alice", "admin");
   ServerProcess server(database);
   const std::filesystem::path outdir = std::filesystem::path(DISBURSE_BINARY).parent_path() / "screenshots";
   const std::string command = "node '" + std::string(DISBURSE_SOURCE_DIR) + "/tests/e2e/console_finance.mjs' http://127.0.0.1:" +
                               std::to_string(server.port()) + " fran '" + password_of("fran") + "' frank '" +
-                              password_of("frank") + "' '" + outdir.string() + "'";
+                              password_of("frank") + "' alice '" + password_of("alice") + "' " + setup_program_id +
+                              " '" + outdir.string() + "'";
   const int status = std::system(command.c_str());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
@@ -55,4 +60,6 @@ TEST_CASE("in a browser, finance staff allocate, pay and reconcile with a second
   CHECK(database.scalar("SELECT count(*) FROM payments WHERE state = 'paid'") == "12");
   CHECK(database.scalar("SELECT count(*) FROM reconciliations") == "2");
   CHECK(run_disburse(database, {"check", "--program", program_id}).exit_code == 0);
+  CHECK(database.scalar("SELECT weighting_rule FROM programs WHERE id = " + setup_program_id) ==
+        "months_cap=24\nIndoor Cam=4\nVideo Doorbell=1\n");
 }

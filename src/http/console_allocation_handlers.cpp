@@ -16,7 +16,9 @@ namespace {
 
 constexpr int runs_shown = 100;
 
-std::string money(const domain::Money& amount) { return domain::to_display_string(amount); }
+std::string money(const domain::Money& amount) {
+  return domain::to_display_string(amount);
+}
 
 nlohmann::json statistics_view(const pg::AllocationRunRecord& run) {
   nlohmann::json by_device_type = nlohmann::json::array();
@@ -27,8 +29,10 @@ nlohmann::json statistics_view(const pg::AllocationRunRecord& run) {
                               {"total", money(group.total)},
                               {"mean", money(group.mean)}});
   }
-  return {{"minimum", money(run.statistics.minimum)}, {"median", money(run.statistics.median)},
-          {"mean", money(run.statistics.mean)},       {"maximum", money(run.statistics.maximum)},
+  return {{"minimum", money(run.statistics.minimum)},
+          {"median", money(run.statistics.median)},
+          {"mean", money(run.statistics.mean)},
+          {"maximum", money(run.statistics.maximum)},
           {"by_device_type", by_device_type}};
 }
 
@@ -66,7 +70,8 @@ nlohmann::json run_view(const pg::AllocationRunRecord& run, const ConsoleSession
 
 // The explanation of one claim's share, asked for with ?claim=; a claim without a share is
 // answered on the page itself, beside the form.
-nlohmann::json explanation_view(Exchange& exchange, const ConsoleSession& session, std::int64_t run_id) {
+nlohmann::json explanation_view(Exchange& exchange, const ConsoleSession& session,
+                                std::int64_t run_id) {
   const std::string claim = exchange.query("claim").value_or("");
   if (claim.empty()) return nullptr;
   try {
@@ -109,13 +114,15 @@ void runs(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     const std::int64_t program_id = exchange.id_parameter(0);
     nlohmann::json rows = nlohmann::json::array();
-    for (const auto& record :
-         app::list_allocation_runs(exchange.services.database, session.actor, program_id, runs_shown)) {
+    for (const auto& record : app::list_allocation_runs(exchange.services.database, session.actor,
+                                                        program_id, runs_shown)) {
       rows.push_back(totals_view(record));
     }
     render_console(exchange, 200, "console_allocations",
-                   {{"title", "Allocation runs"}, {"program_id", std::to_string(program_id)},
-                    {"runs", rows}, {"has_runs", !rows.empty()}},
+                   {{"title", "Allocation runs"},
+                    {"program_id", std::to_string(program_id)},
+                    {"runs", rows},
+                    {"has_runs", !rows.empty()}},
                    &session);
   });
 }
@@ -139,10 +146,13 @@ void create(Exchange& exchange) {
     app::AllocationRequest request;
     request.program_id = exchange.id_parameter(0);
     request.round = round_of(exchange);
-    if (const std::string seed = exchange.query("seed").value_or(""); !seed.empty()) request.seed = seed;
+    if (const std::string seed = exchange.query("seed").value_or(""); !seed.empty())
+      request.seed = seed;
     if (const std::string cap = exchange.query("cap").value_or(""); !cap.empty()) request.cap = cap;
-    const pg::AllocationRunRecord created = exchange.services.database.write(
-        [&](pg::Transaction& transaction) { return app::create_allocation_run(transaction, session.actor, request); });
+    const pg::AllocationRunRecord created =
+        exchange.services.database.write([&](pg::Transaction& transaction) {
+          return app::create_allocation_run(transaction, session.actor, request);
+        });
     exchange.redirect("/admin/allocations/" + std::to_string(created.id));
   });
 }
@@ -156,10 +166,11 @@ void shares_csv(Exchange& exchange) {
     app::require_readable_run(database, actor, run_id);
     exchange.stream_csv("allocation-" + std::to_string(run_id) + "-shares.csv",
                         [&database, actor, run_id](std::ostream& out) {
-                          app::write_shares_csv(database, actor, run_id, [&out](std::string_view chunk) {
-                            out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-                            if (!out) throw Unavailable("the client stopped reading");
-                          });
+                          app::write_shares_csv(
+                              database, actor, run_id, [&out](std::string_view chunk) {
+                                out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                                if (!out) throw Unavailable("the client stopped reading");
+                              });
                         });
   });
 }
@@ -167,7 +178,8 @@ void shares_csv(Exchange& exchange) {
 }  // namespace
 
 void add_console_allocation_routes(Router& router) {
-  router.page_get("/admin/allocations", [](Exchange& exchange) { redirect_to_first_program(exchange, "allocations"); });
+  router.page_get("/admin/allocations",
+                  [](Exchange& exchange) { redirect_to_first_program(exchange, "allocations"); });
   router.page_get("/admin/programs/{id}/allocations", runs);
   router.page_post("/admin/programs/{id}/allocations", create);
   router.page_get("/admin/allocations/{id}", run);

@@ -19,9 +19,13 @@ namespace {
 
 constexpr int reconciliations_shown = 50;
 
-std::string money(const domain::Money& amount) { return domain::to_display_string(amount); }
+std::string money(const domain::Money& amount) {
+  return domain::to_display_string(amount);
+}
 
-std::string days(int count) { return std::to_string(count) + (count == 1 ? " day" : " days"); }
+std::string days(int count) {
+  return std::to_string(count) + (count == 1 ? " day" : " days");
+}
 
 nlohmann::json reconciliation_rows(const std::vector<app::ReconciliationReport>& reports) {
   nlohmann::json rows = nlohmann::json::array();
@@ -100,7 +104,8 @@ nlohmann::json program_settings_view(const domain::Program& program) {
 nlohmann::json rule_view(const app::WeightingRuleView& rule) {
   nlohmann::json points = nlohmann::json::array();
   for (const domain::DevicePoints& entry : rule.rule.device_points()) {
-    points.push_back({{"device_type", entry.device_type}, {"points", std::to_string(entry.points)}});
+    points.push_back(
+        {{"device_type", entry.device_type}, {"points", std::to_string(entry.points)}});
   }
   return {{"is_default", rule.is_default},
           {"editable", rule.editable},
@@ -112,15 +117,18 @@ nlohmann::json rule_view(const app::WeightingRuleView& rule) {
 void settings(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     const std::int64_t program_id = exchange.id_parameter(0);
-    const domain::Program program = app::show_program(exchange.services.database, session.actor, program_id);
-    const app::WeightingRuleView rule = app::show_weighting_rule(exchange.services.database, session.actor, program_id);
-    nlohmann::json view = {{"title", "Program settings"},
-                           {"program_id", std::to_string(program_id)},
-                           {"program", program_settings_view(program)},
-                           {"rule", rule_view(rule)},
-                           {"may_edit_rule", rule.editable && domain::role_allows(session.actor.role,
-                                                                                 domain::Permission::manage_program)},
-                           {"saved", exchange.query("saved").has_value()}};
+    const domain::Program program =
+        app::show_program(exchange.services.database, session.actor, program_id);
+    const app::WeightingRuleView rule =
+        app::show_weighting_rule(exchange.services.database, session.actor, program_id);
+    nlohmann::json view = {
+        {"title", "Program settings"},
+        {"program_id", std::to_string(program_id)},
+        {"program", program_settings_view(program)},
+        {"rule", rule_view(rule)},
+        {"may_edit_rule", rule.editable && domain::role_allows(session.actor.role,
+                                                               domain::Permission::manage_program)},
+        {"saved", exchange.query("saved").has_value()}};
     render_console(exchange, 200, "console_settings", view, &session);
   });
 }
@@ -136,7 +144,8 @@ void set_rule(Exchange& exchange) {
     const bool to_default = exchange.query("action").value_or("") == "default";
     const std::string text = to_default ? "" : exchange.query("text").value_or("");
     if (!to_default && text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw InvalidInput("the rule is empty; to use the default rule, choose \"Return to the default rule\"");
+      throw InvalidInput(
+          "the rule is empty; to use the default rule, choose \"Return to the default rule\"");
     }
     exchange.services.database.write([&](pg::Transaction& transaction) {
       return app::set_weighting_rule(transaction, session.actor, program_id, text);
@@ -148,10 +157,12 @@ void set_rule(Exchange& exchange) {
 }  // namespace
 
 void add_console_program_routes(Router& router) {
-  router.page_get("/admin/exports", [](Exchange& exchange) { redirect_to_first_program(exchange, "exports"); });
+  router.page_get("/admin/exports",
+                  [](Exchange& exchange) { redirect_to_first_program(exchange, "exports"); });
   router.page_get("/admin/programs/{id}/exports", exports);
   router.page_get("/admin/programs/{id}/exports/{kind}.csv", export_csv);
-  router.page_get("/admin/settings", [](Exchange& exchange) { redirect_to_first_program(exchange, "settings"); });
+  router.page_get("/admin/settings",
+                  [](Exchange& exchange) { redirect_to_first_program(exchange, "settings"); });
   router.page_get("/admin/programs/{id}/settings", settings);
   router.page_post("/admin/programs/{id}/weighting-rule", set_rule);
 }

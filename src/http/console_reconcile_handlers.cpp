@@ -46,7 +46,8 @@ void upload_results(Exchange& exchange) {
     if (content.empty()) throw InvalidInput("choose the provider's results file to upload");
     const app::ReconciliationReport report =
         exchange.services.database.write([&](pg::Transaction& transaction) {
-          return app::reconcile(transaction, session.actor, exchange.services.secrets, batch_id, content);
+          return app::reconcile(transaction, session.actor, exchange.services.secrets, batch_id,
+                                content);
         });
     exchange.redirect("/admin/reconciliations/" + std::to_string(report.id));
   });
@@ -54,8 +55,9 @@ void upload_results(Exchange& exchange) {
 
 nlohmann::json groups_view(const std::vector<pg::OutcomeTotal>& totals) {
   nlohmann::json groups = nlohmann::json::array();
-  const std::pair<std::string, std::string> group_labels[] = {
-      {"matched", "Matched a payment"}, {"unmatched", "Matched no payment"}, {"discrepancies", "Discrepancies"}};
+  const std::pair<std::string, std::string> group_labels[] = {{"matched", "Matched a payment"},
+                                                              {"unmatched", "Matched no payment"},
+                                                              {"discrepancies", "Discrepancies"}};
   for (const auto& [group, label] : group_labels) {
     std::int64_t lines = 0;
     domain::Money amount;
@@ -80,15 +82,16 @@ nlohmann::json groups_view(const std::vector<pg::OutcomeTotal>& totals) {
 nlohmann::json lines_view(const std::vector<pg::ReconciliationLine>& lines) {
   nlohmann::json rows = nlohmann::json::array();
   for (const pg::ReconciliationLine& line : lines) {
-    rows.push_back({{"line_number", std::to_string(line.line_number)},
-                    {"reference", line.reference},
-                    {"reported_status", line.reported_status},
-                    {"amount", line.amount ? domain::to_display_string(*line.amount) : ""},
-                    {"currency", line.currency},
-                    {"outcome", readable(line.outcome)},
-                    {"group", outcome_group(line.outcome)},
-                    {"change", line.from_state.empty() ? "" : line.from_state + " → " + line.to_state},
-                    {"detail", line.detail}});
+    rows.push_back(
+        {{"line_number", std::to_string(line.line_number)},
+         {"reference", line.reference},
+         {"reported_status", line.reported_status},
+         {"amount", line.amount ? domain::to_display_string(*line.amount) : ""},
+         {"currency", line.currency},
+         {"outcome", readable(line.outcome)},
+         {"group", outcome_group(line.outcome)},
+         {"change", line.from_state.empty() ? "" : line.from_state + " → " + line.to_state},
+         {"detail", line.detail}});
   }
   return rows;
 }
@@ -105,14 +108,17 @@ std::int64_t after_of(const Exchange& exchange) {
 
 // Nothing moved: every line that found its payment had been applied by an earlier upload.
 bool replay(const nlohmann::json& counts) {
-  return counts.at("applied") == 0 && counts.at("changes_applied") == 0 && counts.at("already_applied") > 0;
+  return counts.at("applied") == 0 && counts.at("changes_applied") == 0 &&
+         counts.at("already_applied") > 0;
 }
 
-nlohmann::json report_view(const app::ReconciliationLinesPage& page, bool discrepancies_only, std::int64_t after) {
+nlohmann::json report_view(const app::ReconciliationLinesPage& page, bool discrepancies_only,
+                           std::int64_t after) {
   const app::ReconciliationReport& report = page.report;
   const nlohmann::json counts = app::reconciliation_json(report);
   nlohmann::json earlier = nlohmann::json::array();
-  for (const std::int64_t id : page.same_file_reconciliation_ids) earlier.push_back({{"id", std::to_string(id)}});
+  for (const std::int64_t id : page.same_file_reconciliation_ids)
+    earlier.push_back({{"id", std::to_string(id)}});
   const std::string show = discrepancies_only ? "&show=discrepancies" : "";
   return {{"title", "Reconciliation " + std::to_string(report.id)},
           {"id", std::to_string(report.id)},
@@ -133,11 +139,13 @@ nlohmann::json report_view(const app::ReconciliationLinesPage& page, bool discre
           {"has_lines", !page.lines.empty()},
           {"discrepancies_only", discrepancies_only},
           {"paged", after > 0},
-          {"first_page", "/admin/reconciliations/" + std::to_string(report.id) + (discrepancies_only ? "?show=discrepancies" : "")},
-          {"next_page", page.next_after_line_number == 0
-                            ? nlohmann::json(nullptr)
-                            : nlohmann::json("/admin/reconciliations/" + std::to_string(report.id) +
-                                             "?after=" + std::to_string(page.next_after_line_number) + show)}};
+          {"first_page", "/admin/reconciliations/" + std::to_string(report.id) +
+                             (discrepancies_only ? "?show=discrepancies" : "")},
+          {"next_page",
+           page.next_after_line_number == 0
+               ? nlohmann::json(nullptr)
+               : nlohmann::json("/admin/reconciliations/" + std::to_string(report.id) +
+                                "?after=" + std::to_string(page.next_after_line_number) + show)}};
 }
 
 void report(Exchange& exchange) {
@@ -147,7 +155,8 @@ void report(Exchange& exchange) {
     const app::ReconciliationLinesPage page = app::show_reconciliation_lines(
         exchange.services.database, session.actor, exchange.id_parameter(0), after, lines_per_page,
         discrepancies_only);
-    render_console(exchange, 200, "console_reconciliation", report_view(page, discrepancies_only, after), &session);
+    render_console(exchange, 200, "console_reconciliation",
+                   report_view(page, discrepancies_only, after), &session);
   });
 }
 
@@ -161,7 +170,8 @@ void report_csv(Exchange& exchange) {
     app::show_reconciliation(database, actor, reconciliation_id);
     exchange.stream_csv("reconciliation-" + std::to_string(reconciliation_id) + "-report.csv",
                         [&database, actor, reconciliation_id](std::ostream& out) {
-                          app::export_reconciliation_report(database, actor, reconciliation_id, out);
+                          app::export_reconciliation_report(database, actor, reconciliation_id,
+                                                            out);
                         });
   });
 }

@@ -63,7 +63,9 @@ std::string cli_export(TestDatabase& database, std::int64_t program_id, const st
 
 }  // namespace
 
-TEST_CASE("the allocation runs screen lists the runs and starts one only for a role that may, with the form's token") {
+TEST_CASE(
+    "the allocation runs screen lists the runs and starts one only for a role that may, with the "
+    "form's token") {
   TestDatabase database;
   const std::int64_t program_id = create_program(database);
   const auto claimants = insert_claimants(database, program_id, 20, 1);
@@ -76,11 +78,14 @@ TEST_CASE("the allocation runs screen lists the runs and starts one only for a r
   CHECK_FALSE(contains(read_only->body, "Start the run"));
   CHECK(submit(reviewer, list_page, list_page, {{"round", "1"}})->status == 403);
   Browser maker = signed_in(server, database, "fran", "finance");
-  CHECK(maker.client.Post(list_page, maker.cookies(), httplib::Params{{"round", "1"}, {"csrf", "forged"}})->status == 403);
+  CHECK(maker.client
+            .Post(list_page, maker.cookies(), httplib::Params{{"round", "1"}, {"csrf", "forged"}})
+            ->status == 403);
   CHECK(submit(maker, list_page, list_page, {{"round", "1"}, {"cap", "1.005"}})->status == 400);
   CHECK(database.scalar("SELECT count(*) FROM allocation_runs") == "0");
 
-  const auto created = submit(maker, list_page, list_page, {{"round", "1"}, {"seed", ""}, {"cap", ""}});
+  const auto created =
+      submit(maker, list_page, list_page, {{"round", "1"}, {"seed", ""}, {"cap", ""}});
   REQUIRE(created->status == 303);
   const std::string run_id = database.scalar("SELECT id FROM allocation_runs");
   const std::string run_page = "/admin/allocations/" + run_id;
@@ -93,7 +98,8 @@ TEST_CASE("the allocation runs screen lists the runs and starts one only for a r
 
   Browser checker = signed_in(server, database, "gina", "finance");
   CHECK(submit(checker, run_page, run_page + "/approve", {})->status == 303);
-  CHECK(contains(checker.client.Get(list_page, checker.cookies())->body, "<td>fran</td><td>gina</td>"));
+  CHECK(contains(checker.client.Get(list_page, checker.cookies())->body,
+                 "<td>fran</td><td>gina</td>"));
 
   // The shares download and the explanation of one share, from the run's page.
   const auto shares = reviewer.client.Get(run_page + "/shares.csv", reviewer.cookies());
@@ -101,7 +107,8 @@ TEST_CASE("the allocation runs screen lists the runs and starts one only for a r
   CHECK(shares->get_header_value("Content-Type").starts_with("text/csv"));
   CHECK(shares->body.starts_with("claim_number,share,weight,status"));
   CHECK(std::count(shares->body.begin(), shares->body.end(), '\n') == 21);
-  const auto explained = reviewer.client.Get(run_page + "?claim=" + claimants[0].claim_number, reviewer.cookies());
+  const auto explained =
+      reviewer.client.Get(run_page + "?claim=" + claimants[0].claim_number, reviewer.cookies());
   CHECK(explained->status == 200);
   CHECK(contains(explained->body, "id=\"explanation\""));
   CHECK(contains(explained->body, claimants[0].device_type));
@@ -112,7 +119,9 @@ TEST_CASE("the allocation runs screen lists the runs and starts one only for a r
   CHECK(reviewer.client.Get("/admin/allocations/999999", reviewer.cookies())->status == 404);
 }
 
-TEST_CASE("a results file uploaded from a batch's page is reconciled once, and the same file again changes nothing") {
+TEST_CASE(
+    "a results file uploaded from a batch's page is reconciled once, and the same file again "
+    "changes nothing") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {3, 0, 0, 0});
@@ -131,7 +140,8 @@ TEST_CASE("a results file uploaded from a batch's page is reconciled once, and t
   CHECK(upload(auditor, batch_id, results)->status == 403);
   Browser clerk(server.port());
   REQUIRE(clerk.sign_in("clerk", password_of("clerk"))->status == 303);
-  CHECK(contains(clerk.client.Get(batch_page, clerk.cookies())->body, "enctype=\"multipart/form-data\""));
+  CHECK(contains(clerk.client.Get(batch_page, clerk.cookies())->body,
+                 "enctype=\"multipart/form-data\""));
   CHECK(upload(clerk, batch_id, results, "forged")->status == 403);
   CHECK(upload(clerk, batch_id, "")->status == 400);
   CHECK(database.scalar("SELECT count(*) FROM reconciliations") == "0");
@@ -154,7 +164,8 @@ TEST_CASE("a results file uploaded from a batch's page is reconciled once, and t
   CHECK_FALSE(contains(report->body, "replay-notice"));
   CHECK_FALSE(contains(report->body, "<script>alert(1)"));
   CHECK(contains(report->body, "&lt;script&gt;alert(1)"));
-  const auto discrepancies = clerk.client.Get("/admin/reconciliations/" + first_id + "?show=discrepancies", clerk.cookies());
+  const auto discrepancies = clerk.client.Get(
+      "/admin/reconciliations/" + first_id + "?show=discrepancies", clerk.cookies());
   CHECK(contains(discrepancies->body, p[1].reference));
   CHECK_FALSE(contains(discrepancies->body, "<code>" + p[0].reference + "</code>"));
 
@@ -174,14 +185,20 @@ TEST_CASE("a results file uploaded from a batch's page is reconciled once, and t
   CHECK(contains(listed->body, "Reconciliation " + first_id));
   CHECK(contains(listed->body, "Reconciliation " + second_id));
 
-  const auto csv = auditor.client.Get("/admin/reconciliations/" + first_id + "/report.csv", auditor.cookies());
+  const auto csv =
+      auditor.client.Get("/admin/reconciliations/" + first_id + "/report.csv", auditor.cookies());
   CHECK(csv->status == 200);
-  CHECK(csv->get_header_value("Content-Disposition") == "attachment; filename=\"reconciliation-" + first_id + "-report.csv\"");
-  CHECK(csv->body.starts_with("line_number,reference,payment_id,reported_status,amount,currency,outcome"));
+  CHECK(csv->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"reconciliation-" + first_id + "-report.csv\"");
+  CHECK(csv->body.starts_with(
+      "line_number,reference,payment_id,reported_status,amount,currency,outcome"));
   CHECK(std::count(csv->body.begin(), csv->body.end(), '\n') == 4);
   Browser reviewer = signed_in(server, database, "rita", "reviewer");
-  CHECK(reviewer.client.Get("/admin/reconciliations/" + first_id, reviewer.cookies())->status == 200);
-  CHECK(reviewer.client.Get("/admin/reconciliations/" + first_id + "/report.csv", reviewer.cookies())->status == 403);
+  CHECK(reviewer.client.Get("/admin/reconciliations/" + first_id, reviewer.cookies())->status ==
+        200);
+  CHECK(
+      reviewer.client.Get("/admin/reconciliations/" + first_id + "/report.csv", reviewer.cookies())
+          ->status == 403);
   CHECK(reviewer.client.Get("/admin/reconciliations/999999", reviewer.cookies())->status == 404);
 }
 
@@ -191,13 +208,17 @@ TEST_CASE("a long reconciliation report is shown a page of lines at a time") {
   const PayoutFixture fixture = seed_payouts(database, {1, 0, 0, 0});
   const std::int64_t batch_id = submitted_batch(database, fixture.program_id, "paypal");
   std::vector<PaypalResult> rows;
-  for (int index = 1; index <= 150; index++) rows.push_back({"UNKNOWN-" + std::to_string(index), "SUCCESS", "1.00"});
+  for (int index = 1; index <= 150; index++)
+    rows.push_back({"UNKNOWN-" + std::to_string(index), "SUCCESS", "1.00"});
   const std::string reconciliation_id =
-      std::to_string(reconcile_file(database, batch_id, paypal_results(rows)).at("reconciliation_id").get<std::int64_t>());
+      std::to_string(reconcile_file(database, batch_id, paypal_results(rows))
+                         .at("reconciliation_id")
+                         .get<std::int64_t>());
   ServerProcess server(database);
   Browser clerk(server.port());
   REQUIRE(clerk.sign_in("clerk", password_of("clerk"))->status == 303);
-  const auto first = clerk.client.Get("/admin/reconciliations/" + reconciliation_id, clerk.cookies());
+  const auto first =
+      clerk.client.Get("/admin/reconciliations/" + reconciliation_id, clerk.cookies());
   CHECK(contains(first->body, "<code>UNKNOWN-1</code>"));
   CHECK(contains(first->body, "<code>UNKNOWN-100</code>"));
   CHECK_FALSE(contains(first->body, "<code>UNKNOWN-101</code>"));
@@ -218,52 +239,67 @@ TEST_CASE("a long reconciliation report is shown a page of lines at a time") {
   CHECK(contains(second->body, "<code>UNKNOWN-150</code>"));
   CHECK_FALSE(contains(second->body, "<code>UNKNOWN-100</code>"));
   CHECK_FALSE(contains(second->body, marker));
-  CHECK(clerk.client.Get("/admin/reconciliations/" + reconciliation_id + "?after=x", clerk.cookies())->status == 400);
+  CHECK(
+      clerk.client.Get("/admin/reconciliations/" + reconciliation_id + "?after=x", clerk.cookies())
+          ->status == 400);
 }
 
-TEST_CASE("the exports screen lists every kind, and each downloads with the console session exactly as the CLI writes it") {
+TEST_CASE(
+    "the exports screen lists every kind, and each downloads with the console session exactly as "
+    "the CLI writes it") {
   TestDatabase database;
   add_reconcile_team(database);
   const PayoutFixture fixture = seed_payouts(database, {2, 1, 0, 0});
   const std::int64_t batch_id = submitted_batch(database, fixture.program_id, "paypal");
   const std::vector<SubmittedPayment> p = batch_payments(database, batch_id);
-  reconcile_file(database, batch_id, paypal_results({{p[0].reference, "SUCCESS", dollars(p[0].amount_cents)}}));
+  reconcile_file(database, batch_id,
+                 paypal_results({{p[0].reference, "SUCCESS", dollars(p[0].amount_cents)}}));
   database.execute("UPDATE programs SET name = '<script>alert(1)</script>'");
   ServerProcess server(database);
-  const std::string exports_page = "/admin/programs/" + std::to_string(fixture.program_id) + "/exports";
+  const std::string exports_page =
+      "/admin/programs/" + std::to_string(fixture.program_id) + "/exports";
   Browser auditor = signed_in(server, database, "audrey", "auditor");
   const auto page = auditor.client.Get(exports_page, auditor.cookies());
   REQUIRE(page->status == 200);
   CHECK_FALSE(contains(page->body, "<script>alert(1)"));
   CHECK(contains(page->body, "&lt;script&gt;alert(1)"));
   CHECK(contains(page->body, "report.csv"));
-  for (const std::string kind : {"payments", "ledger", "rollforward", "regulator", "discrepancies"}) {
+  for (const std::string kind :
+       {"payments", "ledger", "rollforward", "regulator", "discrepancies"}) {
     CAPTURE(kind);
     CHECK(contains(page->body, "id=\"export-" + kind + "\""));
     const auto download = auditor.client.Get(exports_page + "/" + kind + ".csv", auditor.cookies());
     CHECK(download->status == 200);
     CHECK(download->get_header_value("Content-Disposition") ==
-          "attachment; filename=\"program-" + std::to_string(fixture.program_id) + "-" + kind + ".csv\"");
+          "attachment; filename=\"program-" + std::to_string(fixture.program_id) + "-" + kind +
+              ".csv\"");
     CHECK(download->body == cli_export(database, fixture.program_id, kind));
   }
   CHECK(auditor.client.Get(exports_page + "/secrets.csv", auditor.cookies())->status == 404);
-  CHECK(auditor.client.Get("/admin/programs/999999/exports/payments.csv", auditor.cookies())->status == 404);
-  CHECK(auditor.client.Get("/admin/exports", auditor.cookies())->get_header_value("Location") == exports_page);
+  CHECK(auditor.client.Get("/admin/programs/999999/exports/payments.csv", auditor.cookies())
+            ->status == 404);
+  CHECK(auditor.client.Get("/admin/exports", auditor.cookies())->get_header_value("Location") ==
+        exports_page);
   Browser reviewer = signed_in(server, database, "rita", "reviewer");
-  CHECK_FALSE(contains(reviewer.client.Get("/admin/", reviewer.cookies())->body, "href=\"/admin/exports\""));
+  CHECK_FALSE(contains(reviewer.client.Get("/admin/", reviewer.cookies())->body,
+                       "href=\"/admin/exports\""));
   CHECK(reviewer.client.Get(exports_page, reviewer.cookies())->status == 403);
   CHECK(reviewer.client.Get(exports_page + "/payments.csv", reviewer.cookies())->status == 403);
   httplib::Client stranger("127.0.0.1", server.port());
-  CHECK(stranger.Get(exports_page + "/payments.csv")->get_header_value("Location") == "/admin/login");
+  CHECK(stranger.Get(exports_page + "/payments.csv")->get_header_value("Location") ==
+        "/admin/login");
 }
 
-TEST_CASE("program settings show the program, and only an administrator changes the weighting rule, audited") {
+TEST_CASE(
+    "program settings show the program, and only an administrator changes the weighting rule, "
+    "audited") {
   TestDatabase database;
   const std::int64_t program_id = create_program(database, {"--min-payment", "10.00"});
   ServerProcess server(database);
   const std::string settings_page = "/admin/programs/" + std::to_string(program_id) + "/settings";
   const std::string rule_form = "/admin/programs/" + std::to_string(program_id) + "/weighting-rule";
-  const httplib::Params new_rule = {{"action", "set"}, {"text", "months_cap=24\nDoorbell=2\n<b>Cam</b>=5\n"}};
+  const httplib::Params new_rule = {{"action", "set"},
+                                    {"text", "months_cap=24\nDoorbell=2\n<b>Cam</b>=5\n"}};
   Browser finance = signed_in(server, database, "fran", "finance");
   const auto shown = finance.client.Get(settings_page, finance.cookies());
   CHECK(shown->status == 200);
@@ -272,12 +308,15 @@ TEST_CASE("program settings show the program, and only an administrator changes 
   CHECK_FALSE(contains(shown->body, "Change the weighting rule"));
   CHECK(submit(finance, settings_page, rule_form, new_rule)->status == 403);
   Browser admin = signed_in(server, database, "alice", "admin");
-  CHECK(contains(admin.client.Get(settings_page, admin.cookies())->body, "Change the weighting rule"));
+  CHECK(contains(admin.client.Get(settings_page, admin.cookies())->body,
+                 "Change the weighting rule"));
   httplib::Params forged = new_rule;
   forged.emplace("csrf", "forged");
   CHECK(admin.client.Post(rule_form, admin.cookies(), forged)->status == 403);
-  CHECK(submit(admin, settings_page, rule_form, {{"action", "set"}, {"text", " \n"}})->status == 400);
-  CHECK(submit(admin, settings_page, rule_form, {{"action", "set"}, {"text", "Doorbell=2"}})->status == 400);
+  CHECK(submit(admin, settings_page, rule_form, {{"action", "set"}, {"text", " \n"}})->status ==
+        400);
+  CHECK(submit(admin, settings_page, rule_form, {{"action", "set"}, {"text", "Doorbell=2"}})
+            ->status == 400);
   CHECK(database.scalar("SELECT weighting_rule FROM programs") == "");
 
   const auto saved = submit(admin, settings_page, rule_form, new_rule);
@@ -287,27 +326,35 @@ TEST_CASE("program settings show the program, and only an administrator changes 
   CHECK(contains(after->body, "id=\"saved-notice\""));
   CHECK(contains(after->body, "<td>&lt;b&gt;Cam&lt;&#47;b&gt;</td><td class=\"number\">5</td>"));
   CHECK_FALSE(contains(after->body, "<b>Cam"));
-  const CommandResult rule = run_disburse(database, {"program", "rule", std::to_string(program_id)});
+  const CommandResult rule =
+      run_disburse(database, {"program", "rule", std::to_string(program_id)});
   REQUIRE(rule.exit_code == 0);
   CHECK(nlohmann::json::parse(rule.out).at("months_cap") == 24);
-  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'program.weighting_rule' AND actor = 'alice'") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'program.weighting_rule' "
+                        "AND actor = 'alice'") == "1");
   CHECK(submit(admin, settings_page, rule_form, {{"action", "default"}})->status == 303);
   CHECK(database.scalar("SELECT weighting_rule FROM programs") == "");
-  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'program.weighting_rule'") == "2");
+  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'program.weighting_rule'") ==
+        "2");
 }
 
-TEST_CASE("once a run is approved the settings screen shows the rule as fixed and offers no change") {
+TEST_CASE(
+    "once a run is approved the settings screen shows the rule as fixed and offers no change") {
   TestDatabase database;
   const PayoutFixture fixture = seed_payouts(database, {1, 0, 0, 0});
   ServerProcess server(database);
-  const std::string settings_page = "/admin/programs/" + std::to_string(fixture.program_id) + "/settings";
+  const std::string settings_page =
+      "/admin/programs/" + std::to_string(fixture.program_id) + "/settings";
   Browser admin = signed_in(server, database, "alice", "admin");
   const auto page = admin.client.Get(settings_page, admin.cookies());
   CHECK(page->status == 200);
   CHECK(contains(page->body, "The rule is fixed"));
   CHECK_FALSE(contains(page->body, "Change the weighting rule"));
-  const auto refused = submit(admin, settings_page, "/admin/programs/" + std::to_string(fixture.program_id) + "/weighting-rule",
-                              {{"action", "set"}, {"text", "months_cap=24\nDoorbell=2\n"}});
+  const auto refused =
+      submit(admin, settings_page,
+             "/admin/programs/" + std::to_string(fixture.program_id) + "/weighting-rule",
+             {{"action", "set"}, {"text", "months_cap=24\nDoorbell=2\n"}});
   CHECK(refused->status == 409);
-  CHECK(admin.client.Get("/admin/settings", admin.cookies())->get_header_value("Location") == settings_page);
+  CHECK(admin.client.Get("/admin/settings", admin.cookies())->get_header_value("Location") ==
+        settings_page);
 }

@@ -33,7 +33,9 @@ const Access anyone{Access::Kind::anyone};
 // Any signed-in user, whatever the role (signing out, revoking one's own token).
 const Access any_user{Access::Kind::signed_in};
 const Access signs_out{Access::Kind::signed_in, Permission::read_program, true};
-Access needs(Permission permission) { return {Access::Kind::permission, permission}; }
+Access needs(Permission permission) {
+  return {Access::Kind::permission, permission};
+}
 
 const std::map<std::string, Access> console_routes = {
     {"GET /admin/login", anyone},
@@ -78,7 +80,9 @@ std::string concrete_path(const std::string& pattern) {
   return std::regex_replace(pattern, std::regex(R"(\{[a-z_]+\})"), "1");
 }
 
-bool is_console(const std::string& pattern) { return pattern == "/admin" || pattern.starts_with("/admin/"); }
+bool is_console(const std::string& pattern) {
+  return pattern == "/admin" || pattern.starts_with("/admin/");
+}
 
 httplib::Result request(Browser& browser, const std::string& method, const std::string& path,
                         const std::string& csrf) {
@@ -112,8 +116,8 @@ void check_without_session(int port, const std::string& method, const std::strin
   CHECK(response->get_header_value("Location") == "/admin/login");
 }
 
-void check_role(SignedInRole& role, const std::string& method, const std::string& path, bool allowed,
-                bool ends_session) {
+void check_role(SignedInRole& role, const std::string& method, const std::string& path,
+                bool allowed, bool ends_session) {
   const auto response = request(role.browser, method, path, role.csrf);
   REQUIRE(response);
   if (ends_session) {
@@ -137,17 +141,20 @@ TEST_CASE("every console route answers no session and each role exactly as the a
   TestDatabase database;
   // Program 1 exists, so that its pages go past the lookup; ids that do not exist answer 404,
   // which must still come after the permission check. Token 1 belongs to a bystander.
-  REQUIRE(run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "1000.00"}).exit_code == 0);
+  REQUIRE(run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "1000.00"})
+              .exit_code == 0);
   add_user(database, "bystander", "auditor");
   token_for(database, "bystander");
   const std::map<domain::Role, std::string> users = {{domain::Role::admin, "ada"},
                                                      {domain::Role::reviewer, "rita"},
                                                      {domain::Role::finance, "fran"},
                                                      {domain::Role::auditor, "audrey"}};
-  for (const auto& [role, name] : users) add_user(database, name, std::string(domain::to_string(role)));
+  for (const auto& [role, name] : users)
+    add_user(database, name, std::string(domain::to_string(role)));
   ServerProcess server(database);
   std::map<domain::Role, std::unique_ptr<SignedInRole>> sessions;
-  for (const auto& [role, name] : users) sessions[role] = std::make_unique<SignedInRole>(server.port(), name);
+  for (const auto& [role, name] : users)
+    sessions[role] = std::make_unique<SignedInRole>(server.port(), name);
 
   const app::Config config;
   const security::SecretBox secrets(std::string(32, 'k'));
@@ -165,7 +172,8 @@ TEST_CASE("every console route answers no session and each role exactly as the a
     check_without_session(server.port(), route.method, path);
     for (auto& [role, session] : sessions) {
       CAPTURE(domain::to_string(role));
-      const bool allowed = access.kind == Access::Kind::signed_in || domain::role_allows(role, access.permission);
+      const bool allowed =
+          access.kind == Access::Kind::signed_in || domain::role_allows(role, access.permission);
       check_role(*session, route.method, path, allowed, access.ends_session);
     }
   }

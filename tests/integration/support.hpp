@@ -67,6 +67,10 @@ class ServerProcess {
   int port() const { return port_; }
   // Sends SIGTERM and returns the exit status once the process has ended.
   int stop();
+  // Sends SIGKILL (a crash: no handler runs, nothing is flushed) and waits for the end.
+  void kill_now();
+  // True while the process has not exited.
+  bool running();
   std::string log() const;
 
  private:

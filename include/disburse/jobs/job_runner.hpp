@@ -25,6 +25,7 @@ class JobContext {
   JobContext(pg::Database& database, const pg::Job& job, std::string worker_id, int lease_seconds)
       : database_(database), job_(job), worker_id_(std::move(worker_id)), lease_seconds_(lease_seconds) {}
   const pg::Job& job() const { return job_; }
+  int lease_seconds() const { return lease_seconds_; }
   // Extends the lease during long work; throws when another runner took the job over.
   void heartbeat();
 

@@ -65,6 +65,9 @@ void add_import_jobs(JobRunner& runner, pg::Database& database,
     const LeaseKeeper lease(context);
     const domain::ImportSummary summary = app::run_import_job(database, secrets, import_id, hooks);
     return nlohmann::json{{"import_id", import_id}, {"state", summary.state}}.dump();
+  }, [](pg::Transaction& transaction, const pg::Job& job) {
+    app::fail_interrupted_import(
+        transaction, nlohmann::json::parse(job.payload).at("import_id").get<std::int64_t>());
   });
 }
 

@@ -53,22 +53,26 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
+std::int64_t import_id_of(const pg::Job& job) {
+  return nlohmann::json::parse(job.payload).at("import_id").get<std::int64_t>();
+}
+
 }  // namespace
 
 void add_import_jobs(JobRunner& runner, pg::Database& database,
                      const security::SecretBox& secrets) {
-  runner.add_handler(app::import_job_kind, [&database, &secrets](JobContext& context) {
-    const std::int64_t import_id =
-        nlohmann::json::parse(context.job().payload).at("import_id").get<std::int64_t>();
+  const auto run = [&database, &secrets](JobContext& context) {
+    const std::int64_t import_id = import_id_of(context.job());
     app::ImportJobHooks hooks;
     hooks.last_attempt = context.job().attempts >= context.job().max_attempts;
     const LeaseKeeper lease(context);
     const domain::ImportSummary summary = app::run_import_job(database, secrets, import_id, hooks);
     return nlohmann::json{{"import_id", import_id}, {"state", summary.state}}.dump();
-  }, [](pg::Transaction& transaction, const pg::Job& job) {
-    app::fail_interrupted_import(
-        transaction, nlohmann::json::parse(job.payload).at("import_id").get<std::int64_t>());
-  });
+  };
+  const auto abandoned = [](pg::Transaction& transaction, const pg::Job& job) {
+    app::fail_interrupted_import(transaction, import_id_of(job));
+  };
+  runner.add_handler(app::import_job_kind, run, abandoned);
 }
 
 }  // namespace disburse::jobs

@@ -52,17 +52,19 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
 inline void wait_for_quiet_job_queue(TestDatabase& database) {
   REQUIRE(eventually(
       [&] {
-        return database.scalar("SELECT count(*) FROM jobs WHERE state = 'running' OR "
-                               "(state = 'queued' AND run_at <= now())") == "0";
+        return database.scalar(
+                   "SELECT count(*) FROM jobs WHERE state = 'running' OR "
+                   "(state = 'queued' AND run_at <= now())") == "0";
       },
       std::chrono::seconds(20)));
 }
 
 // True while some connection of the server waits for a lock.
 inline bool server_waits_for_lock(TestDatabase& database) {
-  return database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                         "current_database() AND application_name = 'disburse' AND "
-                         "wait_event_type = 'Lock'") != "0";
+  return database.scalar(
+             "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+             "current_database() AND application_name = 'disburse' AND "
+             "wait_event_type = 'Lock'") != "0";
 }
 
 // The job runner's name for the workers of a server process (see `disburse serve`).

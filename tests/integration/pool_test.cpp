@@ -29,8 +29,9 @@ std::string open_idle_connections(pg::Database& database, int count) {
 }
 
 int select_one(pg::Database& database) {
-  return database.read(
-      [](pg::Transaction& transaction) { return transaction.sql().exec1("SELECT 1")[0].as<int>(); });
+  return database.read([](pg::Transaction& transaction) {
+    return transaction.sql().exec1("SELECT 1")[0].as<int>();
+  });
 }
 
 }  // namespace
@@ -45,8 +46,9 @@ TEST_CASE("the pool replaces idle connections whose server processes ended inste
   terminate.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (" + pids +
                  ")");
   for (int wait = 0; wait < 100; wait++) {
-    const auto alive = terminate.exec1("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" +
-                                       pids + ")")[0].as<int>();
+    const auto alive =
+        terminate.exec1("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")")[0]
+            .as<int>();
     if (alive == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -31,16 +31,17 @@ std::int64_t elapsed_ms(Clock::time_point since) {
 }
 
 void check_books(TestDatabase& database, std::int64_t program_id) {
-  const CommandResult books = run_disburse(database, {"check", "--program", std::to_string(program_id)});
+  const CommandResult books =
+      run_disburse(database, {"check", "--program", std::to_string(program_id)});
   INFO(books.out << books.err);
   CHECK(books.exit_code == 0);
 }
 
 // A program of $1,000,000 with 20,000 approved claimants and an allocation run made by "maker".
 json allocation_run_of_new_program(TestDatabase& database, const std::string& name) {
-  const CommandResult created =
-      run_disburse(database, {"program", "create", "--name", name, "--fund", "1000000.00",
-                              "--min-payment", "1.00"});
+  const CommandResult created = run_disburse(
+      database,
+      {"program", "create", "--name", name, "--fund", "1000000.00", "--min-payment", "1.00"});
   REQUIRE(created.exit_code == 0);
   const std::int64_t program = json::parse(created.out).at("id").get<std::int64_t>();
   insert_claimants(database, program, 20000, 3);
@@ -56,8 +57,9 @@ json allocation_run_of_new_program(TestDatabase& database, const std::string& na
 
 }  // namespace
 
-TEST_CASE("killing the server while its job imports a list leaves nothing partial and the retried "
-          "job imports the list once") {
+TEST_CASE(
+    "killing the server while its job imports a list leaves nothing partial and the retried "
+    "job imports the list once") {
   TestDatabase database;
   add_user(database, "rita", "reviewer");
   const std::string token = token_for(database, "rita");
@@ -67,15 +69,14 @@ TEST_CASE("killing the server while its job imports a list leaves nothing partia
   const auto reference_started = Clock::now();
   const json expected = import_file(database, reference, path);
   const std::int64_t import_ms = elapsed_ms(reference_started);
-  const std::int64_t expected_claimants =
-      count(database, "SELECT count(*) FROM claimants WHERE program_id = " + std::to_string(reference));
+  const std::int64_t expected_claimants = count(
+      database, "SELECT count(*) FROM claimants WHERE program_id = " + std::to_string(reference));
   REQUIRE(expected_claimants > 0);
 
   const std::int64_t program = create_program(database, "Ring");
   const std::string program_text = std::to_string(program);
   auto server = std::make_unique<ServerProcess>(database, short_lease);
-  const std::int64_t import_id =
-      upload_list(server->port(), token, program, read_whole_file(path));
+  const std::int64_t import_id = upload_list(server->port(), token, program, read_whole_file(path));
   const std::string import_text = std::to_string(import_id);
   const std::string job = database.scalar("SELECT job_id FROM imports WHERE id = " + import_text);
   std::mt19937 random(std::random_device{}());
@@ -94,7 +95,8 @@ TEST_CASE("killing the server while its job imports a list leaves nothing partia
     kills++;
     const std::int64_t claimants =
         count(database, "SELECT count(*) FROM claimants WHERE program_id = " + program_text);
-    const std::string state = database.scalar("SELECT state FROM imports WHERE id = " + import_text);
+    const std::string state =
+        database.scalar("SELECT state FROM imports WHERE id = " + import_text);
     INFO("killed in attempt " << attempt << ": import " << state << ", " << claimants
                               << " claimants");
     // All of the import or none of it.
@@ -131,21 +133,25 @@ TEST_CASE("killing the server while its job imports a list leaves nothing partia
         expected_claimants);
   CHECK(database.scalar("SELECT count(*) FROM imports WHERE program_id = " + program_text) == "1");
   CHECK(database.scalar("SELECT count(*) FROM import_chunks") == "0");
-  CHECK(database.scalar("SELECT count(*) FROM import_rejections WHERE import_id = " + import_text) ==
-        std::to_string(expected["rows_rejected"].get<std::int64_t>()));
+  CHECK(
+      database.scalar("SELECT count(*) FROM import_rejections WHERE import_id = " + import_text) ==
+      std::to_string(expected["rows_rejected"].get<std::int64_t>()));
   CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'import.complete' AND "
-                        "subject_id = '" + import_text + "'") == "1");
+                        "subject_id = '" +
+                        import_text + "'") == "1");
   // One attempt per kill and the one that finished, unless the last kill came after that.
   const int attempts = std::stoi(database.scalar("SELECT attempts FROM jobs WHERE id = " + job));
   CHECK((attempts == kills + 1 || (killed_after_commit && attempts == kills)));
   check_books(database, program);
   CHECK(run_disburse(database, {"audit", "verify"}).exit_code == 0);
   MESSAGE(kills << " kills within " << import_ms * 13 / 10 << " ms of an attempt's start, "
-                << std::string(killed_after_commit ? "the last after the commit" : "all before the commit"));
+                << std::string(killed_after_commit ? "the last after the commit"
+                                                   : "all before the commit"));
 }
 
-TEST_CASE("killing the server while it approves an allocation run creates all of the payments or "
-          "none, and the retried request approves once") {
+TEST_CASE(
+    "killing the server while it approves an allocation run creates all of the payments or "
+    "none, and the retried request approves once") {
   TestDatabase database;
   add_user(database, "maker", "finance");
   add_user(database, "checker", "finance");
@@ -153,11 +159,11 @@ TEST_CASE("killing the server while it approves an allocation run creates all of
   // A twin program approved on the command line tells how long an approval takes.
   const json reference = allocation_run_of_new_program(database, "Reference");
   const auto approve_started = Clock::now();
-  const CommandResult approved_reference = run_disburse(
-      database,
-      {"allocation", "approve", std::to_string(reference.at("run_id").get<std::int64_t>()), "--as",
-       "checker"},
-      "", {{"DISBURSE_PASSWORD", password_of("checker")}});
+  const CommandResult approved_reference =
+      run_disburse(database,
+                   {"allocation", "approve",
+                    std::to_string(reference.at("run_id").get<std::int64_t>()), "--as", "checker"},
+                   "", {{"DISBURSE_PASSWORD", password_of("checker")}});
   const std::int64_t approve_ms = elapsed_ms(approve_started);
   REQUIRE(approved_reference.exit_code == 0);
   const json run = allocation_run_of_new_program(database, "Ring");
@@ -187,7 +193,8 @@ TEST_CASE("killing the server while it approves an allocation run creates all of
     kills++;
     const std::string payments = database.scalar(payments_sql);
     const std::string entries = database.scalar(entries_sql);
-    const std::string state = database.scalar("SELECT state FROM allocation_runs WHERE id = " + run_text);
+    const std::string state =
+        database.scalar("SELECT state FROM allocation_runs WHERE id = " + run_text);
     INFO("after kill " << kills << ": run " << state << ", " << payments << " payments, " << entries
                        << " ledger entries");
     approved = state == "approved";
@@ -222,18 +229,20 @@ TEST_CASE("killing the server while it approves an allocation run creates all of
         std::to_string(run["allocated_cents"].get<std::int64_t>()));
   CHECK(database.scalar(entries_sql) == "1");
   CHECK(database.scalar("SELECT count(*) FROM payment_events e JOIN payments p ON p.id = "
-                        "e.payment_id WHERE e.to_state = 'allocated' AND p.run_id = " + run_text) ==
-        paid);
+                        "e.payment_id WHERE e.to_state = 'allocated' AND p.run_id = " +
+                        run_text) == paid);
   CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'allocation.approve' AND "
-                        "subject_id = '" + run_text + "'") == "1");
+                        "subject_id = '" +
+                        run_text + "'") == "1");
   check_books(database, program);
   CHECK(run_disburse(database, {"audit", "verify"}).exit_code == 0);
   MESSAGE(kills << " kills within " << approve_ms * 13 / 10 << " ms of the request, "
                 << std::string(approved ? "the last after the commit" : "all before the commit"));
 }
 
-TEST_CASE("an import whose server died during the job's last attempt ends failed, and the same "
-          "file can be uploaded again") {
+TEST_CASE(
+    "an import whose server died during the job's last attempt ends failed, and the same "
+    "file can be uploaded again") {
   TestDatabase database;
   add_user(database, "rita", "reviewer");
   const std::string token = token_for(database, "rita");
@@ -266,7 +275,9 @@ TEST_CASE("an import whose server died during the job's last attempt ends failed
   const std::string again = std::to_string(upload_list(server->port(), token, program, file));
   CHECK(again != import_text);
   REQUIRE(eventually(
-      [&] { return database.scalar("SELECT state FROM imports WHERE id = " + again) == "completed"; },
+      [&] {
+        return database.scalar("SELECT state FROM imports WHERE id = " + again) == "completed";
+      },
       std::chrono::seconds(20)));
   CHECK(database.scalar("SELECT count(*) FROM claimants") == "50");
   check_books(database, program);

@@ -37,8 +37,9 @@ std::string job_field(TestDatabase& database, const std::string& job, const std:
 
 }  // namespace
 
-TEST_CASE("two servers on one database run each of many queued imports exactly once and both "
-          "take some") {
+TEST_CASE(
+    "two servers on one database run each of many queued imports exactly once and both "
+    "take some") {
   TestDatabase database;
   add_user(database, "rita", "reviewer");
   const std::string token = token_for(database, "rita");
@@ -57,8 +58,9 @@ TEST_CASE("two servers on one database run each of many queued imports exactly o
   }
   REQUIRE(eventually(
       [&] {
-        return database.scalar("SELECT count(*) FROM jobs WHERE kind = 'import' AND state IN "
-                               "('succeeded', 'failed')") == std::to_string(imports);
+        return database.scalar(
+                   "SELECT count(*) FROM jobs WHERE kind = 'import' AND state IN "
+                   "('succeeded', 'failed')") == std::to_string(imports);
       },
       std::chrono::seconds(90)));
   // Each job was claimed once, by one of the two servers, and did its work once.
@@ -94,8 +96,9 @@ TEST_CASE("two servers on one database run each of many queued imports exactly o
                                          << jobs_by_worker[second_worker]);
 }
 
-TEST_CASE("a job held by a server that dies is taken over by the other server once its lease has "
-          "run out, and not while its holder renews it") {
+TEST_CASE(
+    "a job held by a server that dies is taken over by the other server once its lease has "
+    "run out, and not while its holder renews it") {
   TestDatabase database;
   add_user(database, "rita", "reviewer");
   const std::string token = token_for(database, "rita");
@@ -109,7 +112,8 @@ TEST_CASE("a job held by a server that dies is taken over by the other server on
   pqxx::work hold(blocker);
   hold.exec0("LOCK TABLE claimants IN EXCLUSIVE MODE");
   const std::string first_worker = worker_id_of(*first);
-  const std::int64_t import_id = upload_list(first->port(), token, program, distinct_list("C", rows));
+  const std::int64_t import_id =
+      upload_list(first->port(), token, program, distinct_list("C", rows));
   const std::string job =
       database.scalar("SELECT job_id FROM imports WHERE id = " + std::to_string(import_id));
   REQUIRE(eventually([&] { return server_waits_for_lock(database); }, std::chrono::seconds(10)));
@@ -139,7 +143,8 @@ TEST_CASE("a job held by a server that dies is taken over by the other server on
   CHECK(database.scalar("SELECT count(*) FROM claimants") == std::to_string(rows));
   CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'import.complete'") == "1");
   CHECK(second.running());
-  const CommandResult books = run_disburse(database, {"check", "--program", std::to_string(program)});
+  const CommandResult books =
+      run_disburse(database, {"check", "--program", std::to_string(program)});
   CHECK(books.exit_code == 0);
   MESSAGE("the surviving server took the job over " << taken_over_ms << " ms after the kill");
 }

@@ -110,8 +110,8 @@ TEST_CASE(
   const std::int64_t program = seed_program(database);
   std::vector<SeededClaimant> claimants;
   for (int index = 0; index < 3; index++) claimants.push_back(seed_claimant(database, program));
-  ServerProcess server(database, {{"DISBURSE_POOL_SIZE", "8"},
-                                  {"DISBURSE_POOL_ACQUIRE_TIMEOUT_MS", "500"}});
+  ServerProcess server(database,
+                       {{"DISBURSE_POOL_SIZE", "8"}, {"DISBURSE_POOL_ACQUIRE_TIMEOUT_MS", "500"}});
   const httplib::Headers admin = {{"Authorization", "Bearer " + token}};
   httplib::Client probe("127.0.0.1", server.port());
   probe.set_read_timeout(15, 0);
@@ -197,8 +197,9 @@ int idle_connections(httplib::Client& client) {
 
 }  // namespace
 
-TEST_CASE("after a quick PostgreSQL restart the first requests are served, not failed on stale "
-          "pooled connections") {
+TEST_CASE(
+    "after a quick PostgreSQL restart the first requests are served, not failed on stale "
+    "pooled connections") {
   TestDatabase database;
   add_user(database, "alice", "admin");
   const std::string token = token_for(database, "alice");

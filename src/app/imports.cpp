@@ -254,6 +254,12 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
       [&](pg::Transaction& transaction) { return load_import(transaction, import_id); });
 }
 
+void fail_interrupted_import(pg::Transaction& transaction, std::int64_t import_id) {
+  pg::fail_import(transaction, import_id,
+                  "the import was interrupted on each of its attempts (the server stopped); "
+                  "upload the file again");
+}
+
 void export_rejections(pg::Database& database, const Actor& actor, std::int64_t import_id,
                        std::ostream& output) {
   require(actor, domain::Permission::import_lists);

@@ -14,9 +14,14 @@ namespace {
 
 // Extends the job's lease from its own thread while the import runs: the set-based part of a
 // million-row import is one long statement after another, with no place to call back from.
+// It renews three times per lease, so that one late or failed renewal does not let the lease
+// lapse and another runner start the same import.
 class LeaseKeeper {
  public:
-  explicit LeaseKeeper(JobContext& context) : context_(context), thread_([this] { run(); }) {}
+  explicit LeaseKeeper(JobContext& context)
+      : context_(context),
+        interval_(std::chrono::milliseconds(context.lease_seconds() * 1000 / 3)),
+        thread_([this] { run(); }) {}
   ~LeaseKeeper() {
     {
       std::lock_guard lock(mutex_);
@@ -29,7 +34,7 @@ class LeaseKeeper {
  private:
   void run() {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::seconds(10), [this] { return stopping_; })) {
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
       try {
         context_.heartbeat();
       } catch (const std::exception& error) {
@@ -41,25 +46,33 @@ class LeaseKeeper {
   }
 
   JobContext& context_;
+  const std::chrono::milliseconds interval_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
 };
 
+std::int64_t import_id_of(const pg::Job& job) {
+  return nlohmann::json::parse(job.payload).at("import_id").get<std::int64_t>();
+}
+
 }  // namespace
 
 void add_import_jobs(JobRunner& runner, pg::Database& database,
                      const security::SecretBox& secrets) {
-  runner.add_handler(app::import_job_kind, [&database, &secrets](JobContext& context) {
-    const std::int64_t import_id =
-        nlohmann::json::parse(context.job().payload).at("import_id").get<std::int64_t>();
+  const auto run = [&database, &secrets](JobContext& context) {
+    const std::int64_t import_id = import_id_of(context.job());
     app::ImportJobHooks hooks;
     hooks.last_attempt = context.job().attempts >= context.job().max_attempts;
     const LeaseKeeper lease(context);
     const domain::ImportSummary summary = app::run_import_job(database, secrets, import_id, hooks);
     return nlohmann::json{{"import_id", import_id}, {"state", summary.state}}.dump();
-  });
+  };
+  const auto abandoned = [](pg::Transaction& transaction, const pg::Job& job) {
+    app::fail_interrupted_import(transaction, import_id_of(job));
+  };
+  runner.add_handler(app::import_job_kind, run, abandoned);
 }
 
 }  // namespace disburse::jobs

@@ -26,14 +26,31 @@ JobRunner::JobRunner(pg::Database& database, app::JobSettings settings, std::str
 
 JobRunner::~JobRunner() { stop(); }
 
-void JobRunner::add_handler(const std::string& kind, JobHandler handler) {
+void JobRunner::add_handler(const std::string& kind, JobHandler handler,
+                            AbandonedJobHandler on_abandoned) {
   handlers_[kind] = std::move(handler);
+  if (on_abandoned) abandoned_handlers_[kind] = std::move(on_abandoned);
   kinds_.push_back(kind);
+}
+
+void JobRunner::fail_abandoned_jobs() {
+  const std::vector<pg::Job> abandoned = database_.write([&](pg::Transaction& transaction) {
+    std::vector<pg::Job> jobs = pg::fail_abandoned_jobs(transaction, kinds_);
+    for (const pg::Job& job : jobs) {
+      const auto handler = abandoned_handlers_.find(job.kind);
+      if (handler != abandoned_handlers_.end()) handler->second(transaction, job);
+    }
+    return jobs;
+  });
+  for (const pg::Job& job : abandoned) {
+    std::cerr << "job_id=" << job.id << " kind=" << job.kind << " attempt=" << job.attempts
+              << " failed=\"the runner stopped during the last attempt\"\n";
+  }
 }
 
 bool JobRunner::run_one() {
   if (kinds_.empty()) return false;
-  pg::fail_abandoned_jobs(database_);
+  fail_abandoned_jobs();
   const auto job = pg::claim_job(database_, worker_id_, settings_.lease_seconds, kinds_);
   if (!job) return false;
   JobContext context(database_, *job, worker_id_, settings_.lease_seconds);

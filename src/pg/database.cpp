@@ -1,5 +1,7 @@
 #include "disburse/pg/database.hpp"
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 
 #include "disburse/domain/assert.hpp"
@@ -44,6 +46,15 @@ void run_once(pqxx::connection_base& connection, const std::function<void(Transa
       run_in<pqxx::serializable, pqxx::read_write>(connection, work);
       return;
   }
+}
+
+// An idle connection has nothing to read. When its socket is readable, the server has closed it
+// or sent its last words ("terminating connection", as in a restart): handing it out would fail
+// the request that gets it. One poll() that does not wait tells the two apart.
+bool looks_alive(PooledConnection& pooled) {
+  if (!pooled.connection.is_open()) return false;
+  pollfd socket{pooled.connection.sock(), POLLIN, 0};
+  return socket.fd >= 0 && poll(&socket, 1, 0) == 0;
 }
 
 }  // namespace
@@ -94,12 +105,23 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   waiting_--;
   if (!got) throw Unavailable("all database connections are busy");
   in_use_++;
-  if (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
+  // After a database restart every idle connection is dead: skip (and close) those, so that the
+  // first requests afterwards are served on fresh connections instead of failing one by one.
+  std::vector<std::unique_ptr<PooledConnection>> dead;
+  std::unique_ptr<PooledConnection> connection;
+  while (!idle_.empty() && !connection) {
+    auto candidate = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(connection));
+    if (looks_alive(*candidate)) {
+      connection = std::move(candidate);
+    } else {
+      dead.push_back(std::move(candidate));
+    }
   }
   lock.unlock();
+  if (!dead.empty()) available_.notify_all();  // Their places can be opened again.
+  dead.clear();
+  if (connection) return Lease(*this, std::move(connection));
   try {
     return Lease(*this, open_connection());
   } catch (...) {

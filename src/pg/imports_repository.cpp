@@ -127,7 +127,8 @@ void queue_import(Transaction& transaction, std::int64_t import_id, const std::s
 
 void fail_import(Transaction& transaction, std::int64_t import_id, const std::string& failure) {
   transaction.sql().exec_params0(
-      "UPDATE imports SET state = 'failed', failure = $2, completed_at = now() WHERE id = $1",
+      "UPDATE imports SET state = 'failed', failure = $2, completed_at = now() "
+      "WHERE id = $1 AND state <> 'completed'",
       import_id, failure.substr(0, 2000));
   transaction.sql().exec_params0("DELETE FROM import_chunks WHERE import_id = $1", import_id);
 }

@@ -72,15 +72,19 @@ bool fail_job(Database& database, std::int64_t job_id, const std::string& worker
   });
 }
 
-int fail_abandoned_jobs(Database& database) {
-  return database.write([](Transaction& transaction) {
-    return static_cast<int>(
-        transaction.sql()
-            .exec("UPDATE jobs SET state = 'failed', finished_at = now(), "
-                  "last_error = coalesce(last_error, 'the runner stopped during the last attempt') "
-                  "WHERE state = 'running' AND lease_expires_at < now() AND attempts >= max_attempts")
-            .affected_rows());
-  });
+std::vector<Job> fail_abandoned_jobs(Transaction& transaction,
+                                     const std::vector<std::string>& kinds) {
+  std::vector<Job> jobs;
+  for (const auto& row : transaction.sql().exec_params(
+           "UPDATE jobs SET state = 'failed', finished_at = now(), "
+           "last_error = coalesce(last_error, 'the runner stopped during the last attempt') "
+           "WHERE state = 'running' AND lease_expires_at < now() AND attempts >= max_attempts "
+           "AND kind = ANY($1::text[]) RETURNING id, kind, payload::text, attempts, max_attempts",
+           plain_text_array(kinds))) {
+    jobs.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                    row[3].as<int>(), row[4].as<int>()});
+  }
+  return jobs;
 }
 
 std::optional<JobStatus> find_job(Transaction& transaction, std::int64_t job_id) {

@@ -112,17 +112,20 @@ PortalLookup run_lookup(pqxx::connection_base& connection, const std::string& cl
 PortalLookup lookup_portal_claim(Database& database, const std::string& claim_number,
                                  const std::string& zip5, const std::vector<std::string>& buckets,
                                  const RateLimitSettings& limits) {
-  auto lease = database.pool().acquire();
-  try {
-    return run_lookup(lease.connection(), claim_number, zip5, buckets, limits);
-  } catch (const pqxx::broken_connection&) {
-    lease.connection().disconnect();
-    throw Unavailable("the database connection was lost");
-  } catch (const pqxx::sql_error& error) {
-    if (error.sqlstate() == "57014") {
-      throw Unavailable("the database did not answer within the statement timeout");
+  for (int attempt = 1;; attempt++) {
+    auto lease = database.pool().acquire();
+    try {
+      return run_lookup(lease.connection(), claim_number, zip5, buckets, limits);
+    } catch (const pqxx::broken_connection&) {
+      lease.connection().disconnect();
+      // The lookup only reads, so asking once more on a fresh connection is safe.
+      if (attempt >= 2) throw Unavailable("the database connection was lost");
+    } catch (const pqxx::sql_error& error) {
+      if (error.sqlstate() == "57014") {
+        throw Unavailable("the database did not answer within the statement timeout");
+      }
+      throw;
     }
-    throw;
   }
 }
 

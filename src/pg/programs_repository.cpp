@@ -56,9 +56,13 @@ std::optional<domain::Program> find_program(Transaction& transaction, std::int64
       std::string("SELECT ") + program_columns + " FROM programs WHERE id = $1", program_id));
 }
 
+// NO KEY UPDATE, the lock an UPDATE of the row takes: it excludes the other lockers of the
+// program, yet lets rows that merely refer to the program (a new upload's import row, whose
+// foreign key takes a key-share lock) be written meanwhile. An import holds this lock for as
+// long as it runs, minutes for a million rows.
 std::optional<domain::Program> lock_program(Transaction& transaction, std::int64_t program_id) {
   return first_program(transaction.sql().exec_params(
-      std::string("SELECT ") + program_columns + " FROM programs WHERE id = $1 FOR UPDATE",
+      std::string("SELECT ") + program_columns + " FROM programs WHERE id = $1 FOR NO KEY UPDATE",
       program_id));
 }
 

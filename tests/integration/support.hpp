@@ -65,8 +65,13 @@ class ServerProcess {
                          const std::map<std::string, std::string>& environment = {});
   ~ServerProcess();
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and returns the exit status once the process has ended.
   int stop();
+  // Sends SIGKILL (a crash: no handler runs, nothing is flushed) and waits for the end.
+  void kill_now();
+  // True while the process has not exited.
+  bool running();
   std::string log() const;
 
  private:

@@ -4,21 +4,15 @@
 #include <httplib.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cluster_control.hpp"
 #include "support.hpp"
 
 using namespace disburse::testing;
 
 namespace {
-
-void dev_db(const std::string& action) {
-  const char* script = std::getenv("DISBURSE_TEST_DEV_DB");
-  REQUIRE(script != nullptr);
-  REQUIRE(std::system((std::string(script) + " " + action + " >/dev/null").c_str()) == 0);
-}
 
 int readyz_status(httplib::Client& client) {
   const auto response = client.Get("/readyz");

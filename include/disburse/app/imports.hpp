@@ -121,6 +121,10 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
                                      std::int64_t import_id, const ImportJobHooks& hooks,
                                      const ImportLimits& limits = {});
 
+// The import's job was interrupted on every attempt (its runner died each time): unless the
+// import completed meanwhile, it fails, so that the same file can be uploaded again.
+void fail_interrupted_import(pg::Transaction& transaction, std::int64_t import_id);
+
 nlohmann::json import_json(const domain::ImportSummary& summary, bool duplicate_file);
 
 }  // namespace disburse::app

@@ -25,6 +25,7 @@ class JobContext {
   JobContext(pg::Database& database, const pg::Job& job, std::string worker_id, int lease_seconds)
       : database_(database), job_(job), worker_id_(std::move(worker_id)), lease_seconds_(lease_seconds) {}
   const pg::Job& job() const { return job_; }
+  int lease_seconds() const { return lease_seconds_; }
   // Extends the lease during long work; throws when another runner took the job over.
   void heartbeat();
 
@@ -38,13 +39,17 @@ class JobContext {
 // Returns the job's result as JSON text; throws to fail the attempt (it is retried with backoff
 // until its attempts are used up).
 using JobHandler = std::function<std::string(JobContext&)>;
+// Runs in the transaction that fails a job for good because its runner died during the last
+// attempt, so that what the job stands for (an import, say) does not stay in progress forever.
+using AbandonedJobHandler = std::function<void(pg::Transaction&, const pg::Job&)>;
 
 class JobRunner {
  public:
   JobRunner(pg::Database& database, app::JobSettings settings, std::string worker_id);
   ~JobRunner();
 
-  void add_handler(const std::string& kind, JobHandler handler);
+  void add_handler(const std::string& kind, JobHandler handler,
+                   AbandonedJobHandler on_abandoned = {});
 
   // Claims and runs one ready job; false when none was ready. Tests drive the runner with this.
   bool run_one();
@@ -56,11 +61,13 @@ class JobRunner {
 
  private:
   void schedule_poll(std::size_t worker_index);
+  void fail_abandoned_jobs();
 
   pg::Database& database_;
   app::JobSettings settings_;
   std::string worker_id_;
   std::map<std::string, JobHandler> handlers_;
+  std::map<std::string, AbandonedJobHandler> abandoned_handlers_;
   std::vector<std::string> kinds_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<boost::asio::thread_pool> pool_;

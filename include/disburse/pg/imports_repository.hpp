@@ -44,7 +44,8 @@ void complete_import(Transaction& transaction, std::int64_t import_id,
 void set_import_state(Transaction& transaction, std::int64_t import_id, const std::string& state);
 void queue_import(Transaction& transaction, std::int64_t import_id, const std::string& file_sha256,
                   std::int64_t size_bytes, std::int64_t job_id);
-// Marks the import failed, keeps the reason and drops its uploaded chunks.
+// Marks the import failed, keeps the reason and drops its uploaded chunks. A completed import
+// stays completed.
 void fail_import(Transaction& transaction, std::int64_t import_id, const std::string& failure);
 void delete_import(Transaction& transaction, std::int64_t import_id);
 void record_import_progress(Transaction& transaction, std::int64_t import_id,

@@ -50,8 +50,10 @@ bool finish_job(Database& database, std::int64_t job_id, const std::string& work
 // used up.
 bool fail_job(Database& database, std::int64_t job_id, const std::string& worker_id,
               const std::string& error, int retry_delay_seconds);
-// Marks failed every job whose lease expired after its last allowed attempt.
-int fail_abandoned_jobs(Database& database);
+// Marks failed every job of the given kinds whose lease expired after its last allowed attempt
+// (its runner died during it), and returns them, each to exactly one caller.
+std::vector<Job> fail_abandoned_jobs(Transaction& transaction,
+                                     const std::vector<std::string>& kinds);
 
 std::optional<JobStatus> find_job(Transaction& transaction, std::int64_t job_id);
 std::map<std::string, std::int64_t> count_jobs_by_state(Transaction& transaction);

@@ -1,18 +1,34 @@
 #include "disburse/http/server.hpp"
 
 #include "disburse/domain/errors.hpp"
+#include "guarded_server.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
 
+namespace {
+
+ConnectionLimits connection_limits(const app::Limits& limits) {
+  ConnectionLimits connection;
+  connection.request_workers = limits.http_threads;
+  connection.max_connections = limits.http_max_connections;
+  connection.header_timeout = std::chrono::milliseconds(limits.header_timeout_ms);
+  return connection;
+}
+
+}  // namespace
+
 struct HttpServer::State {
   State(const app::Config& config, pg::Database& database, const security::SecretBox& secrets)
-      : config(config), services{config, database, secrets, metrics}, router(server, services) {}
+      : config(config),
+        services{config, database, secrets, metrics},
+        server(connection_limits(config.limits), [this](int status) { router.record_refusal(status); }),
+        router(server, services) {}
 
   const app::Config& config;
   Metrics metrics;
   Services services;
-  httplib::Server server;
+  GuardedServer server;
   Router router;
 };
 
@@ -21,9 +37,8 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
     : state_(std::make_unique<State>(config, database, secrets)) {
   httplib::Server& server = state_->server;
   const app::Limits& limits = config.limits;
-  // Debian ships httplib compiled, so its compile-time knobs are fixed: set everything here.
-  const int threads = limits.http_threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Debian ships httplib compiled, so its compile-time knobs are fixed: set everything here (the
+  // worker and connection limits are GuardedServer's).
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(static_cast<size_t>(limits.keep_alive_max_requests));
   server.set_keep_alive_timeout(5);

@@ -389,6 +389,11 @@ GuardedServer::GuardedServer(const ConnectionLimits& limits, std::function<void(
   new_task_queue = [threads] { return new ConnectionThreads(threads); };
 }
 
+void GuardedServer::widen_listen_backlog() {
+  // listen() again on a listening socket only changes its backlog (the kernel caps it).
+  if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, limits_.max_connections);
+}
+
 bool GuardedServer::process_and_close_socket(socket_t socket) {
   serve_connection(socket);
   ::shutdown(socket, SHUT_RDWR);

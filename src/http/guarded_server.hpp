@@ -43,6 +43,10 @@ class GuardedServer : public httplib::Server {
   // `refused` is told each status the guard answers itself (408, 431, 503), for logs and metrics.
   GuardedServer(const ConnectionLimits& limits, std::function<void(int status)> refused);
 
+  // Debian's httplib listens with a backlog of 5: a burst of new connections beyond it waits a
+  // second for the client's SYN to be retried. Call after binding.
+  void widen_listen_backlog();
+
  private:
   struct Refusal {
     int status;

@@ -68,12 +68,15 @@ HttpServer::~HttpServer() = default;
 
 int HttpServer::bind() {
   const app::Config& config = state_->config;
-  if (config.listen_port == 0) return state_->server.bind_to_any_port(config.listen_host);
-  if (!state_->server.bind_to_port(config.listen_host, config.listen_port)) {
-    throw InvalidInput("cannot listen on " + config.listen_host + ":" +
-                       std::to_string(config.listen_port) + " (in use, or not an address here)");
+  int port = config.listen_port;
+  if (port == 0) {
+    port = state_->server.bind_to_any_port(config.listen_host);
+  } else if (!state_->server.bind_to_port(config.listen_host, port)) {
+    throw InvalidInput("cannot listen on " + config.listen_host + ":" + std::to_string(port) +
+                       " (in use, or not an address here)");
   }
-  return config.listen_port;
+  state_->server.widen_listen_backlog();
+  return port;
 }
 
 void HttpServer::serve() { state_->server.listen_after_bind(); }

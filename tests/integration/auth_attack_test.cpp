@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "console_browser.hpp"
-#include "disburse/http/server.hpp"
 #include "disburse/security/crypto.hpp"
 #include "hostile_program.hpp"
 #include "payout_fixture.hpp"
@@ -21,12 +20,6 @@ using nlohmann::json;
 namespace {
 
 httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-std::vector<http::RouteInfo> registered_routes(TestDatabase& database) {
-  const app::Config config;
-  const security::SecretBox secrets(std::string(32, 'k'));
-  return http::HttpServer(config, database.database(), secrets).routes();
-}
 
 std::string concrete(const std::string& pattern, const HostileProgram& hostile) {
   std::string path = pattern;

@@ -129,6 +129,12 @@ HostileProgram build_hostile_program(TestDatabase& database) {
   return hostile;
 }
 
+std::vector<http::RouteInfo> registered_routes(TestDatabase& database) {
+  const app::Config config;
+  const security::SecretBox secrets(std::string(32, 'k'));
+  return http::HttpServer(config, database.database(), secrets).routes();
+}
+
 std::vector<std::pair<std::string, std::int64_t>> table_row_counts(TestDatabase& database) {
   pqxx::connection connection(database.url());
   pqxx::work transaction(connection);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "disburse/http/server.hpp"
 #include "support.hpp"
 
 namespace disburse::testing {
@@ -44,6 +45,9 @@ struct HostileProgram {
 // Users: ada (admin), rita (reviewer), audrey (auditor), maker, checker and clerk (finance),
 // and bystander (auditor, the owner of API token 1). Passwords are password_of(name).
 HostileProgram build_hostile_program(TestDatabase& database);
+
+// The server's routes, as registered (the walks over them fail on a route they do not cover).
+std::vector<http::RouteInfo> registered_routes(TestDatabase& database);
 
 // Every table of the public schema with its row count.
 std::vector<std::pair<std::string, std::int64_t>> table_row_counts(TestDatabase& database);

@@ -13,19 +13,12 @@
 #include <set>
 
 #include "console_browser.hpp"
-#include "disburse/http/server.hpp"
 #include "hostile_program.hpp"
 
 using namespace disburse;
 using namespace disburse::testing;
 
 namespace {
-
-std::vector<http::RouteInfo> registered_routes(TestDatabase& database) {
-  const app::Config config;
-  const security::SecretBox secrets(std::string(32, 'k'));
-  return http::HttpServer(config, database.database(), secrets).routes();
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -182,7 +182,7 @@ TEST_CASE("malformed requests get a 4xx or a clean close and the server carries 
   CHECK(server.log().find("internal_error") == std::string::npos);
 }
 
-TEST_CASE("text that is not UTF-8 or holds a NUL gets a clear 400 and writes nothing; such list rows are rejected") {
+TEST_CASE("text that is not UTF-8 or holds a NUL gets a clear 400 and writes nothing, and such list rows are rejected") {
   TestDatabase database;
   add_user(database, "alice", "admin");
   const std::string token = token_for(database, "alice");

@@ -134,6 +134,11 @@ Config load_config(const EnvironmentLookup& lookup) {
   limits.write_timeout_ms =
       read_integer(lookup, "DISBURSE_WRITE_TIMEOUT_MS", limits.write_timeout_ms, 100, 600000);
   limits.http_threads = read_integer(lookup, "DISBURSE_HTTP_THREADS", limits.http_threads, 2, 4096);
+  // Debian's httplib selects on descriptors, so connections stay well under FD_SETSIZE (1024).
+  limits.http_max_connections = read_integer(lookup, "DISBURSE_HTTP_MAX_CONNECTIONS",
+                                             limits.http_max_connections, 8, 900);
+  limits.header_timeout_ms =
+      read_integer(lookup, "DISBURSE_HEADER_TIMEOUT_MS", limits.header_timeout_ms, 100, 600000);
   limits.page_size_max =
       read_integer(lookup, "DISBURSE_PAGE_SIZE_MAX", limits.page_size_max, 10, 10000);
   JobSettings& jobs = config.jobs;

@@ -27,6 +27,23 @@ std::string problem_title(int status) {
   }
 }
 
+// libpq cuts a text value short at a NUL, so a string holding one would be stored shorter than
+// it was sent: refuse it instead. (The JSON parser already refuses text that is not UTF-8.)
+bool holds_nul(const nlohmann::json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().find('\0') != std::string::npos;
+  if (value.is_object()) {
+    for (const auto& [key, member] : value.items()) {
+      if (key.find('\0') != std::string::npos || holds_nul(member)) return true;
+    }
+  }
+  if (value.is_array()) {
+    for (const auto& element : value) {
+      if (holds_nul(element)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::int64_t Exchange::id_parameter(std::size_t index) const {
@@ -86,10 +103,10 @@ nlohmann::json Exchange::json_body() const {
         depth = parse_depth;
         if (depth > 32) too_deep = true;
         return !too_deep;
-      },
-      false);
+      });
   if (too_deep) throw InvalidInput("the JSON body is nested too deeply");
   if (!body.is_object()) throw InvalidInput("the body must be a JSON object");
+  if (holds_nul(body)) throw InvalidInput("the JSON body holds a NUL character (\\u0000)");
   return body;
 }
 
@@ -167,16 +184,30 @@ void send_problem(httplib::Response& response, int status, const std::string& de
                                   {"detail", detail},
                                   {"instance", "urn:disburse:request:" + request_id}};
   response.status = status;
-  response.set_content(problem.dump(), "application/problem+json");
+  // A detail may quote the request's own bytes (a JSON parser's "last read"): bytes that are not
+  // UTF-8 become U+FFFD rather than a failure to answer at all.
+  response.set_content(problem.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       "application/problem+json");
+}
+
+std::string idempotency_key(const Exchange& exchange) {
+  const std::string key = exchange.request.get_header_value("Idempotency-Key");
+  if (key.size() > 200) throw InvalidInput("the Idempotency-Key is longer than 200 characters");
+  // The key is stored: printable ASCII only, as RFC 9110 field values should be.
+  for (const char character : key) {
+    if (character < 0x20 || character > 0x7e) {
+      throw InvalidInput("the Idempotency-Key may hold printable ASCII characters only");
+    }
+  }
+  return key;
 }
 
 void run_idempotent(Exchange& exchange, const app::Actor& actor, bool key_required,
                     const std::function<std::pair<int, nlohmann::json>(pg::Transaction&)>& work) {
-  const std::string key = exchange.request.get_header_value("Idempotency-Key");
+  const std::string key = idempotency_key(exchange);
   if (key.empty() && key_required) {
     throw InvalidInput("this request moves money: send an Idempotency-Key header");
   }
-  if (key.size() > 200) throw InvalidInput("the Idempotency-Key is longer than 200 characters");
   const std::string scope = std::to_string(actor.user_id) + " " + exchange.request.method + " " +
                             exchange.request.path;
   const std::string request_sha256 = security::sha256_hex(exchange.request.body);

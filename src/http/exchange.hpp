@@ -74,6 +74,10 @@ class Exchange {
 void send_problem(httplib::Response& response, int status, const std::string& detail,
                   const std::string& request_id);
 
+// The request's Idempotency-Key header ("" when absent); InvalidInput when it is longer than
+// 200 characters or holds anything but printable ASCII.
+std::string idempotency_key(const Exchange& exchange);
+
 // Runs a money-moving use case at most once per Idempotency-Key (DESIGN.md "HTTP"). The key's
 // stored response is written in the same transaction as the effect; a replay returns it with
 // `Idempotent-Replayed: true`; the same key with a different body is refused with 422; two

@@ -69,10 +69,8 @@ nlohmann::json with_links(nlohmann::json body) {
 
 // Finishes the upload at most once per Idempotency-Key, like run_idempotent, with the file's
 // SHA-256 standing for the request body (which was streamed, never held).
-void finish(Exchange& exchange, const app::Actor& actor, std::int64_t import_id,
-            const std::string& file_sha256, std::int64_t size_bytes) {
-  const std::string key = exchange.request.get_header_value("Idempotency-Key");
-  if (key.size() > 200) throw InvalidInput("the Idempotency-Key is longer than 200 characters");
+void finish(Exchange& exchange, const app::Actor& actor, const std::string& key,
+            std::int64_t import_id, const std::string& file_sha256, std::int64_t size_bytes) {
   const std::string scope = std::to_string(actor.user_id) + " POST " + exchange.request.path;
   struct Answer {
     int status;
@@ -106,6 +104,8 @@ void finish(Exchange& exchange, const app::Actor& actor, std::int64_t import_id,
 void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
   const app::Actor actor = exchange.api_actor(domain::Permission::import_lists);
   const std::int64_t program_id = exchange.id_parameter(0);
+  // Checked before the file is read: a bad key should not cost an upload.
+  const std::string key = idempotency_key(exchange);
   const std::string file_name = exchange.query("file_name").value_or("upload.csv");
   if (file_name.size() > max_file_name_bytes) throw InvalidInput("file_name is too long");
   pg::Database& database = exchange.services.database;
@@ -124,7 +124,7 @@ void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
     }
     if (!received) throw InvalidInput("the upload broke off before the end of the file");
     writer.finish();
-    finish(exchange, actor, import_id, writer.sha256_hex(), writer.size_bytes());
+    finish(exchange, actor, key, import_id, writer.sha256_hex(), writer.size_bytes());
   } catch (...) {
     app::abandon_upload(database, import_id, "the upload was not completed");
     throw;

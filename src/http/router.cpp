@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "disburse/domain/errors.hpp"
+#include "disburse/domain/text.hpp"
 
 namespace disburse::http {
 
@@ -39,7 +40,12 @@ Failure classify_failure(httplib::Response& response, const std::string& request
   } catch (const InvalidInput& error) {
     return {400, error.what()};
   } catch (const nlohmann::json::exception& error) {
-    return {400, std::string("malformed JSON: ") + error.what()};
+    // "[json.exception.parse_error.101] parse error at …": the bracketed tag helps nobody.
+    std::string what = error.what();
+    if (const std::size_t tag_end = what.find("] "); what.starts_with("[json.") && tag_end != std::string::npos) {
+      what.erase(0, tag_end + 2);
+    }
+    return {400, "malformed JSON: " + what};
   } catch (const Unauthenticated& error) {
     response.set_header("WWW-Authenticate", "Bearer");
     return {401, error.what()};
@@ -60,6 +66,27 @@ Failure classify_failure(httplib::Response& response, const std::string& request
   } catch (const std::exception& error) {
     std::cerr << "request_id=" << request_id << " internal_error=\"" << error.what() << "\"\n";
     return {500, "internal error; quote the request id to support"};
+  }
+}
+
+bool is_acceptable_text(const std::string& text) {
+  return text.find('\0') == std::string::npos && domain::is_valid_utf8(text);
+}
+
+// Every text a handler can read from the path, the query or a form must be UTF-8 without NUL:
+// PostgreSQL refuses invalid UTF-8 (which would surface as a 500) and libpq cuts a value short
+// at a NUL, silently storing less than was sent.
+void check_request_text(const httplib::Request& request) {
+  if (!is_acceptable_text(request.path)) {
+    throw InvalidInput("the request path is not UTF-8 text (or holds a NUL character)");
+  }
+  for (const auto& [name, value] : request.params) {
+    if (!is_acceptable_text(name)) {
+      throw InvalidInput("a parameter name is not UTF-8 text (or holds a NUL character)");
+    }
+    if (!is_acceptable_text(value)) {
+      throw InvalidInput("the parameter '" + name + "' is not UTF-8 text (or holds a NUL character)");
+    }
   }
 }
 
@@ -131,6 +158,7 @@ void Router::run(const std::string& method, const std::string& pattern,
   const std::string request_id = new_request_id();
   Exchange exchange(services_, request, response, request_id);
   try {
+    check_request_text(request);
     handler(exchange);
   } catch (...) {
     send_failure(exchange, kind);
@@ -162,6 +190,11 @@ void Router::add_method_not_allowed_routes() {
       if (method == "DELETE") server_.Delete(regex, refuse);
     }
   }
+}
+
+void Router::record_refusal(int status) {
+  services_.metrics.record_request("-", "(unparsed)", status, 0);
+  log_request(new_request_id(), "-", "(unparsed)", status, 0);
 }
 
 void Router::install_error_handler() {

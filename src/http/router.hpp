@@ -36,6 +36,8 @@ class Router {
   void add_method_not_allowed_routes();
   // Answers unrouted requests (404, 413 from the body limit) with problem+json.
   void install_error_handler();
+  // Logs and counts a request that the connection guard refused before it was parsed.
+  void record_refusal(int status);
 
   std::vector<RouteInfo> routes() const { return routes_; }
   Services& services() { return services_; }

@@ -1,18 +1,34 @@
 #include "disburse/http/server.hpp"
 
 #include "disburse/domain/errors.hpp"
+#include "guarded_server.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
 
+namespace {
+
+ConnectionLimits connection_limits(const app::Limits& limits) {
+  ConnectionLimits connection;
+  connection.request_workers = limits.http_threads;
+  connection.max_connections = limits.http_max_connections;
+  connection.header_timeout = std::chrono::milliseconds(limits.header_timeout_ms);
+  return connection;
+}
+
+}  // namespace
+
 struct HttpServer::State {
   State(const app::Config& config, pg::Database& database, const security::SecretBox& secrets)
-      : config(config), services{config, database, secrets, metrics}, router(server, services) {}
+      : config(config),
+        services{config, database, secrets, metrics},
+        server(connection_limits(config.limits), [this](int status) { router.record_refusal(status); }),
+        router(server, services) {}
 
   const app::Config& config;
   Metrics metrics;
   Services services;
-  httplib::Server server;
+  GuardedServer server;
   Router router;
 };
 
@@ -21,9 +37,8 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
     : state_(std::make_unique<State>(config, database, secrets)) {
   httplib::Server& server = state_->server;
   const app::Limits& limits = config.limits;
-  // Debian ships httplib compiled, so its compile-time knobs are fixed: set everything here.
-  const int threads = limits.http_threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Debian ships httplib compiled, so its compile-time knobs are fixed: set everything here (the
+  // worker and connection limits are GuardedServer's).
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(static_cast<size_t>(limits.keep_alive_max_requests));
   server.set_keep_alive_timeout(5);
@@ -55,12 +70,15 @@ HttpServer::~HttpServer() = default;
 
 int HttpServer::bind() {
   const app::Config& config = state_->config;
-  if (config.listen_port == 0) return state_->server.bind_to_any_port(config.listen_host);
-  if (!state_->server.bind_to_port(config.listen_host, config.listen_port)) {
-    throw InvalidInput("cannot listen on " + config.listen_host + ":" +
-                       std::to_string(config.listen_port) + " (in use, or not an address here)");
+  int port = config.listen_port;
+  if (port == 0) {
+    port = state_->server.bind_to_any_port(config.listen_host);
+  } else if (!state_->server.bind_to_port(config.listen_host, port)) {
+    throw InvalidInput("cannot listen on " + config.listen_host + ":" + std::to_string(port) +
+                       " (in use, or not an address here)");
   }
-  return config.listen_port;
+  state_->server.widen_listen_backlog();
+  return port;
 }
 
 void HttpServer::serve() { state_->server.listen_after_bind(); }

@@ -66,3 +66,16 @@ TEST_CASE("bad values are refused with the variable and the accepted range") {
   CHECK(error_of({{"DISBURSE_POOL_SIZE", "2"}, {"DISBURSE_JOB_WORKERS", "2"}})
             .starts_with("DISBURSE_POOL_SIZE must exceed"));
 }
+
+TEST_CASE("the connection limits default to safe values and stay under select()'s descriptor limit") {
+  const Config defaults = load({});
+  CHECK(defaults.limits.http_threads == 64);
+  CHECK(defaults.limits.http_max_connections == 512);
+  CHECK(defaults.limits.header_timeout_ms == 10000);
+  const Config set = load({{"DISBURSE_HTTP_MAX_CONNECTIONS", "900"}, {"DISBURSE_HEADER_TIMEOUT_MS", "2000"}});
+  CHECK(set.limits.http_max_connections == 900);
+  CHECK(set.limits.header_timeout_ms == 2000);
+  CHECK(error_of({{"DISBURSE_HTTP_MAX_CONNECTIONS", "1024"}}) ==
+        "DISBURSE_HTTP_MAX_CONNECTIONS='1024' must be a whole number from 8 to 900");
+  CHECK(error_of({{"DISBURSE_HEADER_TIMEOUT_MS", "0"}}).starts_with("DISBURSE_HEADER_TIMEOUT_MS='0'"));
+}

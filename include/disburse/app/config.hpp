@@ -16,7 +16,9 @@ struct Limits {
   long long max_json_bytes = 1024 * 1024;            // Any JSON request body.
   int read_timeout_ms = 30000;
   int write_timeout_ms = 30000;
-  int http_threads = 64;  // httplib holds a thread per keep-alive connection.
+  int http_threads = 64;             // Requests processed at once.
+  int http_max_connections = 512;    // Open connections, each waiting on a thread of its own.
+  int header_timeout_ms = 10000;     // A request's line and headers, from its first byte.
   int keep_alive_max_requests = 1000;
   int page_size_max = 500;
 };

@@ -20,10 +20,6 @@ using namespace disburse::testing;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The hostile markup that a page shows raw, or "".
 std::string raw_markup_in(const std::string& page) {
   for (const std::string& markup : hostile_markup) {

@@ -27,7 +27,8 @@ void render_console(Exchange& exchange, int status, const std::string& page, nlo
                     {"may_review_claims", may(*session, domain::Permission::review_claims)},
                     {"may_reveal", may(*session, domain::Permission::reveal_personal_data)},
                     {"may_manage_batches", may(*session, domain::Permission::manage_batches)},
-                    {"may_run_allocation", may(*session, domain::Permission::run_allocation)}};
+                    {"may_run_allocation", may(*session, domain::Permission::run_allocation)},
+                    {"may_import_lists", may(*session, domain::Permission::import_lists)}};
   }
   exchange.send_html(status, web::render_page_in("console_layout", page, view));
 }
@@ -44,8 +45,12 @@ std::optional<ConsoleSession> console_signed_in(Exchange& exchange) {
 }
 
 void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session) {
-  if (!app::csrf_token_matches(exchange.services.secrets, session.id,
-                               exchange.query("csrf").value_or(""))) {
+  verify_console_csrf_token(exchange, session, exchange.query("csrf").value_or(""));
+}
+
+void verify_console_csrf_token(const Exchange& exchange, const ConsoleSession& session,
+                               const std::string& token) {
+  if (!app::csrf_token_matches(exchange.services.secrets, session.id, token)) {
     throw Forbidden("the form expired or did not come from this console; reload and try again");
   }
 }

@@ -44,6 +44,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_console_claim_routes(router);
   add_console_batch_routes(router);
   add_console_allocation_routes(router);
+  add_console_import_routes(router);
   add_reconcile_routes(router);
   router.add_method_not_allowed_routes();
   router.install_error_handler();

@@ -282,3 +282,28 @@ TEST_CASE("roles without the permission see imports but may not upload or downlo
   CHECK(count(database, "SELECT count(*) FROM imports") == 1);
   CHECK(count(database, "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export'") == 0);
 }
+
+TEST_CASE("an upload is not held up by another import of the same program while that one runs") {
+  TestDatabase database;
+  const std::int64_t program = create_program(database, "Ring");
+  const auto [path, stats] = sample_list(database, 120000, 14, false);
+  ServerProcess server(database);
+  Browser browser = signed_in(server, database, "rita", "reviewer");
+  browser.client.set_read_timeout(120);
+  const auto large = upload(browser, upload_csrf(browser), std::to_string(program), read_whole_file(path));
+  REQUIRE(large->status == 303);
+  const std::int64_t running_id = import_id_of(large);
+  const std::string state_of_running = "SELECT state FROM imports WHERE id = " + std::to_string(running_id);
+  for (int attempt = 0; attempt < 600 && database.scalar(state_of_running) != "running"; attempt++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(database.scalar(state_of_running) == "running");
+  // The running import holds its program's row lock until it commits; the second upload's
+  // imports row refers to that program and must not wait for it.
+  const auto small = upload(browser, upload_csrf(browser), std::to_string(program), list_header + list_row("C1"));
+  REQUIRE(small->status == 303);
+  CHECK(database.scalar(state_of_running) == "running");
+  const json second = wait_for_progress(browser, import_id_of(small));
+  CHECK(second["state"] == "completed");
+  CHECK(wait_for_progress(browser, running_id)["state"] == "completed");
+}

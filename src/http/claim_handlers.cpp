@@ -33,8 +33,9 @@ void list(Exchange& exchange) {
   request.last_name = exchange.query("last_name");
   request.email = exchange.query("email");
   request.zip = exchange.query("zip");
-  exchange.send_json(200, app::claim_page_json(app::list_claims(
-                              exchange.services.database, exchange.services.secrets, actor, request)));
+  const app::ClaimPage page =
+      app::list_claims(exchange.services.database, exchange.services.secrets, actor, request);
+  exchange.send_json(200, app::claim_page_json(page));
 }
 
 void show(Exchange& exchange) {

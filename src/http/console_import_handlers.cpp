@@ -176,8 +176,8 @@ class ConsoleUpload {
   // The file's head shows it can be imported: from here on it is stored as it arrives.
   void start_storing() {
     app::check_import_head(head_);
-    import_id_ = app::begin_upload(exchange_.services.database, session_.actor, program_id_,
-                                   file_name_);
+    import_id_ =
+        app::begin_upload(exchange_.services.database, session_.actor, program_id_, file_name_);
     writer_.emplace(exchange_.services.database, import_id_,
                     exchange_.services.config.limits.max_upload_bytes);
     keep(head_);

@@ -26,8 +26,9 @@ bool contains(const std::string& text, const std::string& part) {
 std::string row(const std::string& customer_id, const std::string& first_name,
                 const std::string& last_name, const std::string& email, const std::string& city,
                 const std::string& state, const std::string& postal_code) {
-  return customer_id + "," + first_name + "," + last_name + "," + email + ",," + "1 " + customer_id +
-         " Main St,," + city + "," + state + "," + postal_code + ",US,Indoor Cam,24\n";
+  return customer_id + "," + first_name + "," + last_name + "," + email + ",," + "1 " +
+         customer_id + " Main St,," + city + "," + state + "," + postal_code +
+         ",US,Indoor Cam,24\n";
 }
 
 struct SearchFixture {
@@ -39,21 +40,24 @@ struct SearchFixture {
     program = create_program(database, "Ring");
     other_program = create_program(database, "Other");
     const std::string list =
-        list_header + row("C1", "Maria", "Lopez", "maria.lopez@example.com", "San Francisco", "CA", "94105") +
+        list_header +
+        row("C1", "Maria", "Lopez", "maria.lopez@example.com", "San Francisco", "CA", "94105") +
         row("C2", "Mario", "LOPEZ-DIAZ", "mario@example.com", "Oakland", "CA", "94607") +
         row("C3", "James", "O'Brien", "James.OBrien+ring@gmail.com", "Austin", "TX", "73301-1234") +
         row("C4", "Ana", "Lo_pez", "ana@example.com", "New York", "NY", "10001") +
         row("C5", "Eva", "Lo%ez", "eva@example.com", "Miami", "FL", "33101") +
         row("C6", "Zoë", "Ñuñez", "zoe@example.com", "Miami", "FL", "33101");
     import_file(database, program, write_file("search.csv", list));
-    import_file(database, other_program,
-                write_file("other.csv", list_header + row("D1", "Luz", "Lopez", "maria.lopez@example.com",
-                                                          "San Francisco", "CA", "94105")));
+    import_file(
+        database, other_program,
+        write_file("other.csv", list_header + row("D1", "Luz", "Lopez", "maria.lopez@example.com",
+                                                  "San Francisco", "CA", "94105")));
     add_user(database, "rita", "reviewer");
   }
 
   std::string claim_number(const std::string& customer_id) {
-    return database.scalar("SELECT claim_number FROM claimants WHERE customer_id = '" + customer_id + "'");
+    return database.scalar("SELECT claim_number FROM claimants WHERE customer_id = '" +
+                           customer_id + "'");
   }
 };
 
@@ -70,14 +74,17 @@ std::string search_query(const std::string& field, const std::string& term) {
 
 }  // namespace
 
-TEST_CASE("the API finds claimants by claim number, last name prefix in any case, email and ZIP, masked") {
+TEST_CASE(
+    "the API finds claimants by claim number, last name prefix in any case, email and ZIP, "
+    "masked") {
   SearchFixture fixture;
   const std::string token = token_for(fixture.database, "rita");
   ServerProcess server(fixture.database);
   httplib::Client client("127.0.0.1", server.port());
   const auto search = [&](const std::string& field, const std::string& term) {
     const auto response =
-        client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) + "&" + search_query(field, term),
+        client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) + "&" +
+                       search_query(field, term),
                    {{"Authorization", "Bearer " + token}});
     REQUIRE(response);
     INFO(response->body);
@@ -100,7 +107,8 @@ TEST_CASE("the API finds claimants by claim number, last name prefix in any case
   CHECK(claim_numbers(search("last_name", "lo\\")).empty());
   // An email is matched whole, ignoring case, +tags and Gmail dots, as the import keyed it.
   CHECK(claim_numbers(search("email", "MARIA.LOPEZ@example.com")) == Numbers{c1});
-  CHECK(claim_numbers(search("email", "jamesobrien@gmail.com")) == Numbers{fixture.claim_number("C3")});
+  CHECK(claim_numbers(search("email", "jamesobrien@gmail.com")) ==
+        Numbers{fixture.claim_number("C3")});
   CHECK(claim_numbers(search("email", "maria.lopez@example.co")).empty());
   CHECK(claim_numbers(search("zip", "94105")) == Numbers{c1});
   CHECK(claim_numbers(search("zip", "73301")) == Numbers{fixture.claim_number("C3")});
@@ -109,35 +117,38 @@ TEST_CASE("the API finds claimants by claim number, last name prefix in any case
   // The fields combine, and the results stay masked.
   const json both = search("last_name", "lo");
   CHECK(both["items"].size() == 4);
-  const auto combined = client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) +
-                                       "&last_name=lo&zip=94607",
-                                   {{"Authorization", "Bearer " + token}});
+  const auto combined = client.Get(
+      "/api/v1/claims?program_id=" + std::to_string(fixture.program) + "&last_name=lo&zip=94607",
+      {{"Authorization", "Bearer " + token}});
   CHECK(claim_numbers(json::parse(combined->body)) == Numbers{fixture.claim_number("C2")});
   CHECK_FALSE(contains(both.dump(), "Lopez"));
   // A search pages like the list: the cursor carries on with the same search.
-  const auto first_page = client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) +
-                                         "&last_name=lo&limit=3",
-                                     {{"Authorization", "Bearer " + token}});
+  const auto first_page = client.Get(
+      "/api/v1/claims?program_id=" + std::to_string(fixture.program) + "&last_name=lo&limit=3",
+      {{"Authorization", "Bearer " + token}});
   const json page_one = json::parse(first_page->body);
   REQUIRE(page_one.contains("next_cursor"));
-  const auto second_page = client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) +
-                                          "&last_name=lo&limit=3&cursor=" + page_one["next_cursor"].get<std::string>(),
-                                      {{"Authorization", "Bearer " + token}});
+  const auto second_page =
+      client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) +
+                     "&last_name=lo&limit=3&cursor=" + page_one["next_cursor"].get<std::string>(),
+                 {{"Authorization", "Bearer " + token}});
   CHECK(claim_numbers(json::parse(second_page->body)) == Numbers{fixture.claim_number("C5")});
   CHECK_FALSE(contains(both.dump(), "maria.lopez"));
   // Bad terms are refused with the reason.
-  for (const auto& [field, term] : {std::pair{"last_name", "L"}, std::pair{"zip", "9410"},
-                                    std::pair{"email", "maria"}, std::pair{"claim_number", "ABCD"}}) {
+  for (const auto& [field, term] :
+       {std::pair{"last_name", "L"}, std::pair{"zip", "9410"}, std::pair{"email", "maria"},
+        std::pair{"claim_number", "ABCD"}}) {
     CAPTURE(field);
-    const auto refused = client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) + "&" +
-                                        search_query(field, term),
+    const auto refused = client.Get("/api/v1/claims?program_id=" + std::to_string(fixture.program) +
+                                        "&" + search_query(field, term),
                                     {{"Authorization", "Bearer " + token}});
     CHECK(refused->status == 400);
     CHECK(refused->get_header_value("Content-Type") == "application/problem+json");
   }
 }
 
-TEST_CASE("injection payloads in a claimant search are plain text: nothing found, nothing changed") {
+TEST_CASE(
+    "injection payloads in a claimant search are plain text: nothing found, nothing changed") {
   SearchFixture fixture;
   ServerProcess server(fixture.database);
   Browser browser(server.port());
@@ -162,8 +173,8 @@ TEST_CASE("injection payloads in a claimant search are plain text: nothing found
     // The term is shown back in its field, escaped.
     CHECK(contains(page->body, "value=\"" + disburse::web::html_escape(term) + "\""));
   }
-  for (const auto& [field, term] : {std::pair{"zip", "94105' OR '1'='1"},
-                                    std::pair{"claim", "'; DROP TABLE claimants; --"}}) {
+  for (const auto& [field, term] :
+       {std::pair{"zip", "94105' OR '1'='1"}, std::pair{"claim", "'; DROP TABLE claimants; --"}}) {
     CAPTURE(term);
     const auto page = browser.client.Get(base + search_query(field, term), browser.cookies());
     CHECK(page->status == 400);
@@ -186,7 +197,8 @@ TEST_CASE("the console's claimant search finds by each field, masked, and pages 
   CHECK_FALSE(contains(by_name->body, ">Lopez<"));
   CHECK(contains(by_name->body, "M**** L****"));
   CHECK(contains(by_name->body, "Searches by name, email or ZIP are recorded in the audit log"));
-  const auto by_email = browser.client.Get(base + "email=maria.lopez%40example.com", browser.cookies());
+  const auto by_email =
+      browser.client.Get(base + "email=maria.lopez%40example.com", browser.cookies());
   CHECK(contains(by_email->body, fixture.claim_number("C1")));
   CHECK_FALSE(contains(by_email->body, fixture.claim_number("C2")));
   // The other program's Luz Lopez, with the same email, is not in this program's list.
@@ -194,17 +206,21 @@ TEST_CASE("the console's claimant search finds by each field, masked, and pages 
   const auto by_zip = browser.client.Get(base + "zip=33101", browser.cookies());
   CHECK(contains(by_zip->body, fixture.claim_number("C5")));
   CHECK(contains(by_zip->body, fixture.claim_number("C6")));
-  const auto by_claim = browser.client.Get(base + "claim=" + fixture.claim_number("C4"), browser.cookies());
+  const auto by_claim =
+      browser.client.Get(base + "claim=" + fixture.claim_number("C4"), browser.cookies());
   CHECK(contains(by_claim->body, fixture.claim_number("C4")));
   CHECK_FALSE(contains(by_claim->body, fixture.claim_number("C1")));
-  const auto typo = browser.client.Get(base + "claim=" + with_typo(fixture.claim_number("C4")), browser.cookies());
+  const auto typo = browser.client.Get(base + "claim=" + with_typo(fixture.claim_number("C4")),
+                                       browser.cookies());
   CHECK(typo->status == 400);
 }
 
-TEST_CASE("searches by name, email or ZIP are audited without the terms; by claim number they are not") {
+TEST_CASE(
+    "searches by name, email or ZIP are audited without the terms; by claim number they are not") {
   SearchFixture fixture;
   const auto cli_search = [&](const std::vector<std::string>& search) {
-    std::vector<std::string> arguments = {"claims", "list", "--program", std::to_string(fixture.program)};
+    std::vector<std::string> arguments = {"claims", "list", "--program",
+                                          std::to_string(fixture.program)};
     arguments.insert(arguments.end(), search.begin(), search.end());
     arguments.insert(arguments.end(), {"--as", "rita"});
     const CommandResult result = run_disburse(fixture.database, arguments, password_of("rita"));
@@ -213,23 +229,27 @@ TEST_CASE("searches by name, email or ZIP are audited without the terms; by clai
     return json::parse(result.out);
   };
   CHECK(cli_search({"--claim-number", fixture.claim_number("C1")})["items"].size() == 1);
-  CHECK(count(fixture.database, "SELECT count(*) FROM audit_log WHERE action = 'claimant.search'") == 0);
+  CHECK(count(fixture.database,
+              "SELECT count(*) FROM audit_log WHERE action = 'claimant.search'") == 0);
   CHECK(cli_search({"--last-name", "lopez"})["items"].size() == 2);
   CHECK(cli_search({"--email", "maria.lopez@example.com", "--zip", "94105"})["items"].size() == 1);
   CHECK(cli_search({"--zip", "10001"})["items"].size() == 1);
-  CHECK(count(fixture.database, "SELECT count(*) FROM audit_log WHERE action = 'claimant.search' "
-                                "AND actor = 'rita' AND subject_type = 'program' AND program_id = " +
-                                    std::to_string(fixture.program)) == 3);
+  CHECK(count(fixture.database,
+              "SELECT count(*) FROM audit_log WHERE action = 'claimant.search' "
+              "AND actor = 'rita' AND subject_type = 'program' AND program_id = " +
+                  std::to_string(fixture.program)) == 3);
   CHECK(fixture.database.scalar("SELECT details::json->>'fields' FROM audit_log "
-                                "WHERE action = 'claimant.search' ORDER BY id LIMIT 1") == "[\"last_name\"]");
+                                "WHERE action = 'claimant.search' ORDER BY id LIMIT 1") ==
+        "[\"last_name\"]");
   CHECK(fixture.database.scalar("SELECT details::json->>'claims_found' FROM audit_log "
                                 "WHERE action = 'claimant.search' ORDER BY id LIMIT 1") == "2");
   CHECK(fixture.database.scalar("SELECT details::json->>'fields' FROM audit_log "
                                 "WHERE action = 'claimant.search' ORDER BY id OFFSET 1 LIMIT 1") ==
         "[\"email\",\"zip\"]");
-  CHECK(count(fixture.database, "SELECT count(*) FROM audit_log WHERE action = 'claimant.search' AND "
-                                "(details ILIKE '%lopez%' OR details LIKE '%94105%' OR details LIKE '%10001%' "
-                                "OR details ILIKE '%example.com%')") == 0);
+  CHECK(count(fixture.database,
+              "SELECT count(*) FROM audit_log WHERE action = 'claimant.search' AND "
+              "(details ILIKE '%lopez%' OR details LIKE '%94105%' OR details LIKE '%10001%' "
+              "OR details ILIKE '%example.com%')") == 0);
   // The same terms give the same keyed hash, so that an operator holding the key can check a term.
   cli_search({"--zip", "10001"});
   CHECK(fixture.database.scalar("SELECT count(DISTINCT details::json->>'terms_key') FROM audit_log "
@@ -246,15 +266,18 @@ TEST_CASE("claimant searches use their indexes in a program of 120,000 claimants
   add_user(database, "rita", "reviewer");
   // Autovacuum analyses a freshly imported table within a minute; the test does not wait.
   database.execute("ANALYZE claimants");
-  const std::string someone =
-      "FROM claimants WHERE program_id = " + std::to_string(program) + " AND coalesce(email, '') <> '' AND last_name ~ '^[A-Za-z]{4}' ORDER BY id OFFSET 5000 LIMIT 1";
+  const std::string someone = "FROM claimants WHERE program_id = " + std::to_string(program) +
+                              " AND coalesce(email, '') <> '' AND last_name ~ '^[A-Za-z]{4}' ORDER "
+                              "BY id OFFSET 5000 LIMIT 1";
   const std::string last_name = database.scalar("SELECT last_name " + someone);
   const std::string email = database.scalar("SELECT email " + someone);
   const std::string zip = database.scalar("SELECT portal_zip5 " + someone);
   const std::string claim = database.scalar("SELECT claim_number " + someone);
   const auto index_scans = [&](const std::string& index) {
-    return count(database, "SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes WHERE indexrelname = '" +
-                               index + "'");
+    return count(
+        database,
+        "SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes WHERE indexrelname = '" +
+            index + "'");
   };
   const std::vector<std::pair<std::vector<std::string>, std::string>> searches = {
       {{"--claim-number", claim}, "claimants_claim_number"},
@@ -270,8 +293,9 @@ TEST_CASE("claimant searches use their indexes in a program of 120,000 claimants
     arguments.insert(arguments.end(), {"--as", "rita"});
     const auto started = std::chrono::steady_clock::now();
     const CommandResult result = run_disburse(database, arguments, password_of("rita"));
-    const auto elapsed_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
     REQUIRE(result.exit_code == 0);
     CHECK_FALSE(json::parse(result.out)["items"].empty());
     MESSAGE(index << ": the search command took " << elapsed_ms << " ms");

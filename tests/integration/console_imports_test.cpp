@@ -87,8 +87,8 @@ TEST_CASE("a list uploaded in the console is imported by the job and its page sh
   const auto list_page = browser.client.Get("/admin/imports", browser.cookies());
   CHECK(contains(list_page->body, "enctype=\"multipart/form-data\""));
   CHECK(contains(list_page->body, "href=\"/admin/imports\""));  // The console's nav.
-  const auto uploaded =
-      upload(browser, form_csrf(list_page->body), std::to_string(by_console), read_whole_file(path));
+  const auto uploaded = upload(browser, form_csrf(list_page->body), std::to_string(by_console),
+                               read_whole_file(path));
   REQUIRE(uploaded);
   INFO(uploaded->body);
   REQUIRE(uploaded->status == 303);
@@ -98,7 +98,8 @@ TEST_CASE("a list uploaded in the console is imported by the job and its page sh
   const json done = wait_for_progress(browser, import_id);
   CHECK(done["state"] == "completed");
   CHECK(done["progress_value"] == done["progress_max"]);
-  for (const char* key : {"rows_total", "rows_accepted", "rows_rejected", "rows_new", "rows_flagged"}) {
+  for (const char* key :
+       {"rows_total", "rows_accepted", "rows_rejected", "rows_new", "rows_flagged"}) {
     CHECK_MESSAGE(done[key] == expected[key], key);
   }
   CHECK(done["has_rejected"] == true);
@@ -122,30 +123,39 @@ TEST_CASE("a list uploaded in the console is imported by the job and its page sh
   REQUIRE(rejected->status == 200);
   CHECK(rejected->get_header_value("Content-Type").starts_with("text/csv"));
   const std::string token = token_for(database, "rita");
-  const auto from_api = browser.client.Get("/api/v1/imports/" + std::to_string(import_id) + "/rejected.csv",
-                                           {{"Authorization", "Bearer " + token}});
+  const auto from_api =
+      browser.client.Get("/api/v1/imports/" + std::to_string(import_id) + "/rejected.csv",
+                         {{"Authorization", "Bearer " + token}});
   CHECK(rejected->body == from_api->body);
-  CHECK(count(database, "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export' "
-                        "AND actor = 'rita'") == 2);
-  CHECK(count(database, "SELECT count(*) FROM audit_log WHERE action = 'import.upload' AND actor = 'rita'") == 1);
+  CHECK(count(database,
+              "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export' "
+              "AND actor = 'rita'") == 2);
+  CHECK(count(database,
+              "SELECT count(*) FROM audit_log WHERE action = 'import.upload' AND actor = 'rita'") ==
+        1);
 
   // The same file again goes to the first import, and says so.
-  const auto again = upload(browser, upload_csrf(browser), std::to_string(by_console), read_whole_file(path));
+  const auto again =
+      upload(browser, upload_csrf(browser), std::to_string(by_console), read_whole_file(path));
   REQUIRE(again->status == 303);
   CHECK(again->get_header_value("Location") == page_path + "?duplicate_file=1");
-  const auto duplicate_page = browser.client.Get(page_path + "?duplicate_file=1", browser.cookies());
+  const auto duplicate_page =
+      browser.client.Get(page_path + "?duplicate_file=1", browser.cookies());
   CHECK(contains(duplicate_page->body, "had already been imported"));
-  CHECK(count(database, "SELECT count(*) FROM imports WHERE program_id = " + std::to_string(by_console)) == 1);
+  CHECK(count(database, "SELECT count(*) FROM imports WHERE program_id = " +
+                            std::to_string(by_console)) == 1);
 
   // The list shows both programs' imports, newest first, and filters by program.
   const auto imports = browser.client.Get("/admin/imports", browser.cookies());
   CHECK(contains(imports->body, "Ring by console"));
   CHECK(contains(imports->body, "Ring by command"));
-  const auto filtered = browser.client.Get("/admin/imports?program=" + std::to_string(by_command), browser.cookies());
+  const auto filtered =
+      browser.client.Get("/admin/imports?program=" + std::to_string(by_command), browser.cookies());
   CHECK_FALSE(contains(filtered->body, "<td>Ring by console</td>"));
 }
 
-TEST_CASE("a running import's page refreshes itself without JavaScript and its progress is polled") {
+TEST_CASE(
+    "a running import's page refreshes itself without JavaScript and its progress is polled") {
   TestDatabase database;
   const std::int64_t program = create_program(database, "Ring");
   // No job workers: the import stays queued, as a busy server's would.
@@ -155,14 +165,15 @@ TEST_CASE("a running import's page refreshes itself without JavaScript and its p
                                list_header + list_row("C1") + list_row("C2"));
   REQUIRE(uploaded->status == 303);
   const std::int64_t import_id = import_id_of(uploaded);
-  const auto page = browser.client.Get("/admin/imports/" + std::to_string(import_id), browser.cookies());
+  const auto page =
+      browser.client.Get("/admin/imports/" + std::to_string(import_id), browser.cookies());
   CHECK(page->status == 200);
   CHECK(contains(page->body, "<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"));
   CHECK(contains(page->body, "data-finished=\"false\""));
   CHECK(contains(page->body, "Waiting for a worker"));
   CHECK(contains(page->body, "id=\"import-results\" aria-labelledby=\"results-heading\" hidden>"));
-  const auto progress = browser.client.Get("/admin/imports/" + std::to_string(import_id) + "/progress",
-                                           browser.cookies());
+  const auto progress = browser.client.Get(
+      "/admin/imports/" + std::to_string(import_id) + "/progress", browser.cookies());
   REQUIRE(progress->status == 200);
   const json view = json::parse(progress->body);
   CHECK(view["state"] == "queued");
@@ -171,14 +182,16 @@ TEST_CASE("a running import's page refreshes itself without JavaScript and its p
   CHECK(view["status_text"] == "Waiting for a worker to start the import.");
   // Without a session the progress is not shown: the caller is sent to sign in.
   httplib::Client stranger("127.0.0.1", server.port());
-  const auto unsigned_progress = stranger.Get("/admin/imports/" + std::to_string(import_id) + "/progress");
+  const auto unsigned_progress =
+      stranger.Get("/admin/imports/" + std::to_string(import_id) + "/progress");
   CHECK(unsigned_progress->status == 303);
   CHECK(unsigned_progress->get_header_value("Location") == "/admin/login");
   CHECK(browser.client.Get("/admin/imports/999/progress", browser.cookies())->status == 404);
   CHECK(browser.client.Get("/admin/imports/999", browser.cookies())->status == 404);
 }
 
-TEST_CASE("the upload form is refused without its CSRF token or a session, and nothing is written") {
+TEST_CASE(
+    "the upload form is refused without its CSRF token or a session, and nothing is written") {
   TestDatabase database;
   const std::int64_t program = create_program(database, "Ring");
   ServerProcess server(database);
@@ -188,21 +201,23 @@ TEST_CASE("the upload form is refused without its CSRF token or a session, and n
   const auto forged = upload(browser, "00", std::to_string(program), file);
   CHECK(forged->status == 403);
   CHECK(contains(forged->body, "the form expired or did not come from this console"));
-  const httplib::MultipartFormDataItems without_token = {{"program", std::to_string(program), "", ""},
-                                                         {"file", file, "list.csv", "text/csv"}};
+  const httplib::MultipartFormDataItems without_token = {
+      {"program", std::to_string(program), "", ""}, {"file", file, "list.csv", "text/csv"}};
   CHECK(browser.client.Post("/admin/imports", browser.cookies(), without_token)->status == 403);
   // Another session's token is no good either.
   Browser other = signed_in(server, database, "rob", "reviewer");
   CHECK(upload(browser, upload_csrf(other), std::to_string(program), file)->status == 403);
   httplib::Client stranger("127.0.0.1", server.port());
-  const auto unsigned_upload = stranger.Post(
-      "/admin/imports", httplib::MultipartFormDataItems{{"csrf", upload_csrf(browser), "", ""},
-                                                        {"program", std::to_string(program), "", ""},
-                                                        {"file", file, "list.csv", "text/csv"}});
+  const auto unsigned_upload =
+      stranger.Post("/admin/imports",
+                    httplib::MultipartFormDataItems{{"csrf", upload_csrf(browser), "", ""},
+                                                    {"program", std::to_string(program), "", ""},
+                                                    {"file", file, "list.csv", "text/csv"}});
   CHECK(unsigned_upload->status == 303);
   CHECK(unsigned_upload->get_header_value("Location") == "/admin/login");
-  const auto urlencoded = browser.client.Post("/admin/imports", browser.cookies(),
-                                              httplib::Params{{"csrf", upload_csrf(browser)}, {"program", "1"}});
+  const auto urlencoded =
+      browser.client.Post("/admin/imports", browser.cookies(),
+                          httplib::Params{{"csrf", upload_csrf(browser)}, {"program", "1"}});
   CHECK(urlencoded->status == 400);
   CHECK(nothing_written(database) == before);
 }
@@ -232,11 +247,14 @@ TEST_CASE("bad uploads in the console get a clear page and write nothing") {
   const std::string id = std::to_string(program);
   const std::vector<Case> cases = {
       {"UTF-16", id, utf16, "list.csv", 400, "is not UTF-8"},
-      {"Latin-1 header", id, "customer_id,pr\xE9nom\n1,Ana\n", "list.csv", 400, "the header is not UTF-8 text"},
-      {"spreadsheet", id, std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "xl/workbook.xml", "list.xlsx", 400,
-       "not UTF-8 CSV text"},
-      {"unusable header", id, "name,email\nAna,a@example.com\n", "list.csv", 400, "the header cannot be used"},
-      {"malformed header", id, "customer_id,\"first_name\n", "list.csv", 400, "the header line cannot be read"},
+      {"Latin-1 header", id, "customer_id,pr\xE9nom\n1,Ana\n", "list.csv", 400,
+       "the header is not UTF-8 text"},
+      {"spreadsheet", id, std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "xl/workbook.xml",
+       "list.xlsx", 400, "not UTF-8 CSV text"},
+      {"unusable header", id, "name,email\nAna,a@example.com\n", "list.csv", 400,
+       "the header cannot be used"},
+      {"malformed header", id, "customer_id,\"first_name\n", "list.csv", 400,
+       "the header line cannot be read"},
       {"empty file", id, "", "list.csv", 400, "the file is empty"},
       {"no file chosen", id, "", "", 400, "choose a CSV file to upload"},
       {"unknown program", "999", utf8, "list.csv", 404, "no program 999"},
@@ -245,7 +263,8 @@ TEST_CASE("bad uploads in the console get a clear page and write nothing") {
   };
   for (const Case& bad : cases) {
     CAPTURE(bad.name);
-    const auto response = upload(browser, upload_csrf(browser), bad.program, bad.content, bad.file_name);
+    const auto response =
+        upload(browser, upload_csrf(browser), bad.program, bad.content, bad.file_name);
     REQUIRE(response);
     CHECK(response->status == bad.status);
     CHECK(response->get_header_value("Content-Type") == "text/html; charset=utf-8");
@@ -259,7 +278,8 @@ TEST_CASE("roles without the permission see imports but may not upload or downlo
   const std::int64_t program = create_program(database, "Ring");
   const std::string path = write_file("list.csv", list_header + list_row("C1") + "C2,Ana\n");
   const json imported = import_file(database, program, path);
-  const std::string import_path = "/admin/imports/" + std::to_string(imported["import_id"].get<std::int64_t>());
+  const std::string import_path =
+      "/admin/imports/" + std::to_string(imported["import_id"].get<std::int64_t>());
   ServerProcess server(database);
   for (const auto& [name, role] : {std::pair{"fran", "finance"}, std::pair{"audrey", "auditor"}}) {
     CAPTURE(role);
@@ -275,12 +295,14 @@ TEST_CASE("roles without the permission see imports but may not upload or downlo
     CHECK(browser.client.Get(import_path + "/progress", browser.cookies())->status == 200);
     CHECK(browser.client.Get(import_path + "/rejected.csv", browser.cookies())->status == 403);
     const std::string csrf = form_csrf(list->body);
-    const auto refused = upload(browser, csrf, std::to_string(program), list_header + list_row("C9"));
+    const auto refused =
+        upload(browser, csrf, std::to_string(program), list_header + list_row("C9"));
     CHECK(refused->status == 403);
     CHECK(contains(refused->body, "import_lists"));
   }
   CHECK(count(database, "SELECT count(*) FROM imports") == 1);
-  CHECK(count(database, "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export'") == 0);
+  CHECK(count(database,
+              "SELECT count(*) FROM audit_log WHERE action = 'import.rejections.export'") == 0);
 }
 
 TEST_CASE("an upload is not held up by another import of the same program while that one runs") {
@@ -290,17 +312,21 @@ TEST_CASE("an upload is not held up by another import of the same program while 
   ServerProcess server(database);
   Browser browser = signed_in(server, database, "rita", "reviewer");
   browser.client.set_read_timeout(120);
-  const auto large = upload(browser, upload_csrf(browser), std::to_string(program), read_whole_file(path));
+  const auto large =
+      upload(browser, upload_csrf(browser), std::to_string(program), read_whole_file(path));
   REQUIRE(large->status == 303);
   const std::int64_t running_id = import_id_of(large);
-  const std::string state_of_running = "SELECT state FROM imports WHERE id = " + std::to_string(running_id);
-  for (int attempt = 0; attempt < 600 && database.scalar(state_of_running) != "running"; attempt++) {
+  const std::string state_of_running =
+      "SELECT state FROM imports WHERE id = " + std::to_string(running_id);
+  for (int attempt = 0; attempt < 600 && database.scalar(state_of_running) != "running";
+       attempt++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   REQUIRE(database.scalar(state_of_running) == "running");
   // The running import holds its program's row lock until it commits; the second upload's
   // imports row refers to that program and must not wait for it.
-  const auto small = upload(browser, upload_csrf(browser), std::to_string(program), list_header + list_row("C1"));
+  const auto small =
+      upload(browser, upload_csrf(browser), std::to_string(program), list_header + list_row("C1"));
   REQUIRE(small->status == 303);
   CHECK(database.scalar(state_of_running) == "running");
   const json second = wait_for_progress(browser, import_id_of(small));

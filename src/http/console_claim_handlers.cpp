@@ -5,6 +5,7 @@
 #include "disburse/app/claim_views.hpp"
 #include "disburse/app/claims.hpp"
 #include "disburse/app/programs.hpp"
+#include "disburse/domain/errors.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
@@ -67,16 +68,23 @@ void claims(Exchange& exchange) {
                                        {"email", request.email.value_or("")},
                                        {"zip", request.zip.value_or("")}}},
                            {"list_path", list_path(request)}};
-    view["searching"] = request.claim_number || request.last_name || request.email || request.zip;
-    if (request.program_id != 0) {
-      view.update(app::claim_page_json(app::list_claims(
-          exchange.services.database, exchange.services.secrets, session.actor, request)));
-    }
+    view["searching_personal_data"] = request.last_name || request.email || request.zip;
     for (const char* state : {"pending_review", "approved", "deficient", "denied"}) {
       view[std::string("filter_") + state] = request.state == state;
     }
+    int status = 200;
+    try {
+      if (request.program_id != 0) {
+        view.update(app::claim_page_json(app::list_claims(
+            exchange.services.database, exchange.services.secrets, session.actor, request)));
+      }
+    } catch (const InvalidInput& error) {
+      // A mistyped search is answered on the search page itself, with the form as it was sent.
+      status = 400;
+      view["error"] = error.what();
+    }
     view["has_claims"] = view.contains("items") && !view["items"].empty();
-    render_console(exchange, 200, "console_claims", view, &session);
+    render_console(exchange, status, "console_claims", view, &session);
   });
 }
 

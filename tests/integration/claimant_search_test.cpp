@@ -210,9 +210,15 @@ TEST_CASE("the console's claimant search finds by each field, masked, and pages 
       browser.client.Get(base + "claim=" + fixture.claim_number("C4"), browser.cookies());
   CHECK(contains(by_claim->body, fixture.claim_number("C4")));
   CHECK_FALSE(contains(by_claim->body, fixture.claim_number("C1")));
-  const auto typo = browser.client.Get(base + "claim=" + with_typo(fixture.claim_number("C4")),
-                                       browser.cookies());
+  // A mistyped search is answered on the search page, with the reason and the form as sent.
+  const std::string mistyped = with_typo(fixture.claim_number("C4"));
+  const auto typo = browser.client.Get(base + "claim=" + mistyped, browser.cookies());
   CHECK(typo->status == 400);
+  CHECK(contains(typo->body, "id=\"search-error\""));
+  CHECK(contains(typo->body, "value=\"" + disburse::web::html_escape(mistyped) + "\""));
+  const auto too_short = browser.client.Get(base + "last_name=L", browser.cookies());
+  CHECK(too_short->status == 400);
+  CHECK(contains(too_short->body, "at least its first 2 letters"));
 }
 
 TEST_CASE(

@@ -4,8 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "claimant_keys.hpp"
 #include "disburse/domain/claim_number.hpp"
 #include "disburse/domain/errors.hpp"
+#include "disburse/domain/text.hpp"
+#include "disburse/domain/us_postal.hpp"
 #include "disburse/pg/audit_repository.hpp"
 #include "disburse/pg/claims_repository.hpp"
 #include "disburse/pg/programs_repository.hpp"
@@ -43,6 +46,87 @@ std::int64_t decode_cursor(const std::optional<std::string>& cursor) {
   } catch (const std::exception&) {
   }
   throw InvalidInput("the cursor is not one this server returned");
+}
+
+constexpr std::size_t min_last_name_prefix_code_points = 2;
+constexpr std::size_t max_search_term_bytes = 254;
+
+std::optional<std::string> present(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::string trimmed = domain::collapse_whitespace(*text);
+  if (trimmed.empty()) return std::nullopt;
+  if (trimmed.size() > max_search_term_bytes || !domain::is_valid_utf8(trimmed)) {
+    throw InvalidInput("a search term must be UTF-8 text of at most " +
+                       std::to_string(max_search_term_bytes) + " bytes");
+  }
+  return trimmed;
+}
+
+std::string last_name_prefix(const std::string& last_name) {
+  if (domain::count_code_points(last_name) < min_last_name_prefix_code_points) {
+    throw InvalidInput("search a last name by at least its first " +
+                       std::to_string(min_last_name_prefix_code_points) + " letters");
+  }
+  return last_name;
+}
+
+std::string zip5_of_search(const std::string& zip) {
+  std::string normalized;
+  if (!domain::normalize_us_postal_code(zip, normalized)) {
+    throw InvalidInput("a ZIP code is 5 digits, or ZIP+4 such as 94105-1234");
+  }
+  return std::string(domain::zip5_of(normalized));
+}
+
+// Fills the filter's search fields from the request's, normalised as the import stored them.
+void add_search(pg::ClaimFilter& filter, const ClaimListRequest& request,
+                const security::SecretBox& secrets) {
+  if (const auto claim_number = present(request.claim_number)) {
+    filter.claim_number = canonical_claim_number(*claim_number);
+  }
+  if (const auto last_name = present(request.last_name)) {
+    filter.last_name_prefix = last_name_prefix(*last_name);
+  }
+  if (const auto email = present(request.email)) {
+    if (email->find('@') == std::string::npos) {
+      throw InvalidInput("search an email by the whole address, such as name@example.com");
+    }
+    filter.email_key = detail::claimant_email_key(detail::email_key_secret(secrets), *email);
+  }
+  if (const auto zip = present(request.zip)) filter.zip5 = zip5_of_search(*zip);
+}
+
+bool searches_personal_data(const pg::ClaimFilter& filter) {
+  return filter.last_name_prefix || filter.email_key || filter.zip5;
+}
+
+// The record of a search by personal data: which fields, and a keyed hash of the terms as
+// searched (normalised), never the terms themselves.
+void audit_search(pg::Transaction& transaction, const security::SecretBox& secrets,
+                  const Actor& actor, const pg::ClaimFilter& filter, std::size_t found) {
+  nlohmann::json fields = nlohmann::json::array();
+  nlohmann::json terms = nlohmann::json::object();
+  if (filter.last_name_prefix) {
+    fields.push_back("last_name");
+    terms["last_name"] = *filter.last_name_prefix;
+  }
+  if (filter.email_key) {
+    fields.push_back("email");
+    terms["email"] = *filter.email_key;
+  }
+  if (filter.zip5) {
+    fields.push_back("zip");
+    terms["zip"] = *filter.zip5;
+  }
+  const nlohmann::json details = {
+      {"channel", actor.channel},
+      {"fields", fields},
+      {"terms_key", security::keyed_hash_hex(secrets.derive_key("audit.claimant_search.v1"),
+                                             terms.dump())},
+      {"claims_found", found}};
+  pg::append_audit(transaction, {actor.name, "claimant.search", "program",
+                                 std::to_string(filter.program_id), filter.program_id,
+                                 details.dump()});
 }
 
 pg::ClaimFilter claim_filter(const ClaimListRequest& request) {
@@ -123,16 +207,21 @@ std::string canonical_claim_number(const std::string& input) {
   return canonical;
 }
 
-ClaimPage list_claims(pg::Database& database, const Actor& actor, const ClaimListRequest& request) {
+ClaimPage list_claims(pg::Database& database, const security::SecretBox& secrets,
+                      const Actor& actor, const ClaimListRequest& request) {
   require(actor, domain::Permission::read_program);
   if (request.reveal) require(actor, domain::Permission::reveal_personal_data);
-  const pg::ClaimFilter filter = claim_filter(request);
+  pg::ClaimFilter filter = claim_filter(request);
+  add_search(filter, request, secrets);
   ClaimPage page = database.write([&](pg::Transaction& transaction) {
     ClaimPage result;
     result.items = pg::list_claims(transaction, filter);
     if (static_cast<int>(result.items.size()) > request.limit) {
       result.items.pop_back();
       result.next_cursor = std::to_string(result.items.back().claimant_id);
+    }
+    if (searches_personal_data(filter)) {
+      audit_search(transaction, secrets, actor, filter, result.items.size());
     }
     if (request.reveal) {
       for (const auto& claim : result.items) audit_reveal(transaction, actor, claim);

@@ -1,8 +1,10 @@
 #include "import_rows.hpp"
 
+#include <sstream>
 #include <streambuf>
 #include <vector>
 
+#include "claimant_keys.hpp"
 #include "disburse/domain/claim_number.hpp"
 #include "disburse/domain/customer_row.hpp"
 #include "disburse/domain/errors.hpp"
@@ -15,8 +17,6 @@ namespace disburse::app::detail {
 namespace {
 
 constexpr std::int64_t progress_every_rows = 4096;
-// Keyed hashes are cut to 128 bits: ample for telling records apart, and half the index size.
-constexpr std::size_t key_hex_length = 32;
 // Echoed records keep this much of each field: enough to find the row, never a 10 MB blob.
 constexpr std::size_t max_echoed_field_bytes = 1000;
 
@@ -143,6 +143,17 @@ domain::HeaderMap read_header(formats::CsvReader& reader, formats::CsvRecord& re
     throw InvalidInput("the header has more columns than the limit of " +
                        std::to_string(record.size()));
   }
+  if (record.error() == formats::CsvError::nul_byte) {
+    // UTF-16 text and spreadsheet files (.xlsx, .xls) hold NUL bytes; UTF-8 CSV never does.
+    throw InvalidInput(
+        "the file is not UTF-8 CSV text (its first line holds NUL bytes, as UTF-16 text and "
+        "spreadsheet files do): save it as \"CSV UTF-8\"");
+  }
+  if (record.error() == formats::CsvError::invalid_utf8) {
+    throw InvalidInput(
+        "the header is not UTF-8 text (the file may be UTF-16, Latin-1 or Windows-1252): save it "
+        "as \"CSV UTF-8\"");
+  }
   if (!record.ok()) {
     throw InvalidInput("the header line cannot be read: " +
                        std::string(formats::to_string(record.error())));
@@ -161,7 +172,7 @@ class RowStager {
       : staging_(staging),
         header_(header),
         secrets_(processing.secrets),
-        email_key_secret_(secrets_.derive_key("claimants.email_key.v1")),
+        email_key_secret_(email_key_secret(secrets_)),
         address_key_secret_(secrets_.derive_key("claimants.address_key.v1")),
         fingerprint_secret_(secrets_.derive_key("claimants.record_fingerprint.v1")),
         seen_customer_ids_(processing.options.limits.seen_filter_bytes),
@@ -212,7 +223,7 @@ class RowStager {
   }
 
   std::string keyed(const std::string& secret, std::string_view data) const {
-    return security::keyed_hash_hex(secret, data).substr(0, key_hex_length);
+    return keyed_claimant_hash(secret, data);
   }
 
   void accept(const formats::CsvRecord& record) {
@@ -222,8 +233,7 @@ class RowStager {
     domain::append_record_fingerprint(customer, fingerprint_text_);
     const std::string claim_number = claim_numbers_ ? claim_numbers_() : random_numbers_.next();
     const std::string email_key =
-        customer.email.empty() ? ""
-                               : keyed(email_key_secret_, domain::normalize_email(customer.email));
+        customer.email.empty() ? "" : claimant_email_key(email_key_secret_, customer.email);
     const std::string address_key = keyed(
         address_key_secret_,
         domain::normalize_address(customer.address1, customer.address2, customer.postal_code));
@@ -318,6 +328,15 @@ ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
   file.counts = pg::resolve_import(transaction, processing.program.id, processing.import_id,
                                    processing.actor_name, counts, callbacks);
   return file;
+}
+
+void check_file_head(std::string_view head, const ImportLimits& limits) {
+  const std::string copy(head);
+  std::istringstream input(copy);
+  formats::CsvReader reader(input, limits.csv);
+  formats::CsvRecord record;
+  std::string names_json;
+  read_header(reader, record, names_json);
 }
 
 bool program_accepts_imports(const std::string& status) {

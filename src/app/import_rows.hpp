@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <istream>
 #include <string>
+#include <string_view>
 
 #include "disburse/app/imports.hpp"
 #include "disburse/domain/program.hpp"
@@ -31,6 +32,10 @@ struct ProcessedFile {
 // Throws InvalidInput for a file whose header cannot be used or that is over a limit.
 ProcessedFile process_file(pg::Transaction& transaction, std::istream& input,
                            const FileProcessing& processing);
+
+// Throws InvalidInput, as process_file would, when the start of a file shows that it cannot be
+// imported: not UTF-8 text, or a header that cannot be used. `head` holds at least the header.
+void check_file_head(std::string_view head, const ImportLimits& limits);
 
 // Whether lists may still be imported into a program in this status.
 bool program_accepts_imports(const std::string& status);

@@ -20,7 +20,8 @@ struct FileAlreadyImported {
   std::int64_t first_import_id;
 };
 
-constexpr int progress_interval_ms = 2000;
+// Often enough for a smooth progress bar in the console; each record is one short UPDATE.
+constexpr int progress_interval_ms = 500;
 
 domain::Program lock_importable_program(pg::Transaction& transaction, std::int64_t program_id) {
   const auto program = pg::lock_program(transaction, program_id);
@@ -141,6 +142,32 @@ ImportOutcome import_list(pg::Database& database, const security::SecretBox& sec
             }),
             true};
   }
+}
+
+bool accepts_imports(const domain::Program& program) {
+  return detail::program_accepts_imports(program.status);
+}
+
+void check_import_head(std::string_view head, const ImportLimits& limits) {
+  detail::check_file_head(head, limits);
+}
+
+ImportPage list_imports(pg::Database& database, const Actor& actor,
+                        const ImportListRequest& request) {
+  require(actor, domain::Permission::read_program);
+  if (request.limit < 1 || request.limit > 500) {
+    throw InvalidInput("limit must be a whole number from 1 to 500");
+  }
+  ImportPage page;
+  // One more than asked tells whether another page follows.
+  page.items = database.read([&](pg::Transaction& transaction) {
+    return pg::list_imports(transaction, request.program_id, request.before_id, request.limit + 1);
+  });
+  if (static_cast<int>(page.items.size()) > request.limit) {
+    page.items.pop_back();
+    page.next_before_id = page.items.back().id;
+  }
+  return page;
 }
 
 domain::ImportSummary show_import(pg::Database& database, const Actor& actor,
@@ -318,6 +345,19 @@ nlohmann::json import_json(const domain::ImportSummary& summary, bool duplicate_
                          {"created_at", summary.created_at}};
   if (!summary.completed_at.empty()) json["completed_at"] = summary.completed_at;
   if (!summary.failure.empty()) json["failure"] = summary.failure;
+  return json;
+}
+
+nlohmann::json import_page_json(const ImportPage& page) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& import : page.items) {
+    nlohmann::json item = import_json(import, false);
+    item.erase("duplicate_file");
+    item.erase("rejected_by_reason");
+    items.push_back(std::move(item));
+  }
+  nlohmann::json json = {{"items", items}};
+  if (page.next_before_id) json["next_before_id"] = *page.next_before_id;
   return json;
 }
 

@@ -30,9 +30,14 @@ nlohmann::json list(Context& context, Arguments& arguments) {
   request.limit = limit_option(arguments);
   request.cursor = arguments.option("cursor");
   request.reveal = arguments.flag("reveal");
+  request.claim_number = arguments.option("claim-number");
+  request.last_name = arguments.option("last-name");
+  request.email = arguments.option("email");
+  request.zip = arguments.option("zip");
   const app::Actor actor = context.acting_user(arguments);
   arguments.finish();
-  return app::claim_page_json(app::list_claims(context.database(), actor, request));
+  return app::claim_page_json(
+      app::list_claims(context.database(), context.secrets(), actor, request));
 }
 
 nlohmann::json show(Context& context, Arguments& arguments) {
@@ -60,8 +65,8 @@ nlohmann::json decide(Context& context, Arguments& arguments) {
 
 void add_claim_commands(std::vector<Command>& commands) {
   commands.push_back({"claims list",
-                      "--program ID [--state S] [--flag F] [--limit N] [--cursor C] [--reveal] "
-                      "--as USER",
+                      "--program ID [--state S] [--flag F] [--claim-number N] [--last-name PREFIX] "
+                      "[--email E] [--zip Z] [--limit N] [--cursor C] [--reveal] --as USER",
                       list});
   commands.push_back({"claims show", "CLAIM_NUMBER [--reveal] --as USER", show});
   commands.push_back({"claims decide",

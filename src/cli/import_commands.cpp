@@ -1,4 +1,4 @@
-// import, import rejected and sample-list: getting eligible-customer lists in (issue 3).
+// import, import rejected, import list, sample-list: getting eligible-customer lists in.
 
 #include <unistd.h>
 
@@ -102,6 +102,19 @@ std::int64_t whole_number(const std::string& text, const std::string& what) {
   return value;
 }
 
+nlohmann::json list_imports(Context& context, Arguments& arguments) {
+  app::ImportListRequest request;
+  if (arguments.option("program")) request.program_id = arguments.required_id("program");
+  if (arguments.option("before")) request.before_id = arguments.required_id("before");
+  if (const auto limit = arguments.option("limit")) {
+    // Out of range is refused by the use case; the cap only keeps the number an int.
+    request.limit = static_cast<int>(std::min<std::int64_t>(whole_number(*limit, "--limit"), 1000));
+  }
+  const app::Actor actor = context.acting_user_or_operator(arguments);
+  arguments.finish();
+  return app::import_page_json(app::list_imports(context.database(), actor, request));
+}
+
 nlohmann::json sample_stats_json(const domain::SampleStats& stats) {
   nlohmann::json invalid = nlohmann::json::object();
   for (std::size_t index = 0; index < domain::sample_defect_count; index++) {
@@ -148,6 +161,8 @@ nlohmann::json sample_list(Context&, Arguments& arguments) {
 void add_import_commands(std::vector<Command>& commands) {
   commands.push_back({"import", "--program ID FILE [--as USER]", import_file});
   commands.push_back({"import rejected", "IMPORT_ID --out FILE [--as USER]", export_rejected});
+  commands.push_back({"import list", "[--program ID] [--before IMPORT_ID] [--limit N] [--as USER]",
+                      list_imports});
   commands.push_back({"sample-list", "--customers N [--seed S] [--dirty] --out FILE", sample_list});
 }
 

@@ -29,8 +29,13 @@ void list(Exchange& exchange) {
   request.limit = exchange.page_limit(100);
   request.cursor = exchange.query("cursor");
   request.reveal = reveal_requested(exchange);
-  exchange.send_json(200, app::claim_page_json(
-                              app::list_claims(exchange.services.database, actor, request)));
+  request.claim_number = exchange.query("claim_number");
+  request.last_name = exchange.query("last_name");
+  request.email = exchange.query("email");
+  request.zip = exchange.query("zip");
+  const app::ClaimPage page =
+      app::list_claims(exchange.services.database, exchange.services.secrets, actor, request);
+  exchange.send_json(200, app::claim_page_json(page));
 }
 
 void show(Exchange& exchange) {

@@ -5,6 +5,7 @@
 #include "disburse/app/claim_views.hpp"
 #include "disburse/app/claims.hpp"
 #include "disburse/app/programs.hpp"
+#include "disburse/domain/errors.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
@@ -31,6 +32,19 @@ nlohmann::json program_options(const std::vector<domain::Program>& programs,
   return options;
 }
 
+// The list's address with its current filter and search, for the next-page link.
+std::string list_path(const app::ClaimListRequest& request) {
+  httplib::Params params = {{"program", std::to_string(request.program_id)}};
+  const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+      {"state", &request.state},        {"flag", &request.review_flag},
+      {"claim", &request.claim_number}, {"last_name", &request.last_name},
+      {"email", &request.email},        {"zip", &request.zip}};
+  for (const auto& [name, value] : fields) {
+    if (*value) params.emplace(name, **value);
+  }
+  return httplib::append_query_params("/admin/claims", params);
+}
+
 void claims(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     app::ClaimListRequest request;
@@ -39,20 +53,38 @@ void claims(Exchange& exchange) {
         app::list_programs(exchange.services.database, session.actor), request.program_id);
     request.state = non_empty_query(exchange, "state");
     request.review_flag = non_empty_query(exchange, "flag");
+    request.claim_number = non_empty_query(exchange, "claim");
+    request.last_name = non_empty_query(exchange, "last_name");
+    request.email = non_empty_query(exchange, "email");
+    request.zip = non_empty_query(exchange, "zip");
     request.cursor = non_empty_query(exchange, "cursor");
     request.limit = 100;
     nlohmann::json view = {{"title", "Claimants"}, {"programs", programs},
                            {"filter", {{"program", std::to_string(request.program_id)},
                                        {"state", request.state.value_or("")},
-                                       {"flag", request.review_flag.value_or("")}}}};
-    if (request.program_id != 0) {
-      view.update(app::claim_page_json(app::list_claims(exchange.services.database, session.actor, request)));
-    }
+                                       {"flag", request.review_flag.value_or("")},
+                                       {"claim", request.claim_number.value_or("")},
+                                       {"last_name", request.last_name.value_or("")},
+                                       {"email", request.email.value_or("")},
+                                       {"zip", request.zip.value_or("")}}},
+                           {"list_path", list_path(request)}};
+    view["searching_personal_data"] = request.last_name || request.email || request.zip;
     for (const char* state : {"pending_review", "approved", "deficient", "denied"}) {
       view[std::string("filter_") + state] = request.state == state;
     }
+    int status = 200;
+    try {
+      if (request.program_id != 0) {
+        view.update(app::claim_page_json(app::list_claims(
+            exchange.services.database, exchange.services.secrets, session.actor, request)));
+      }
+    } catch (const InvalidInput& error) {
+      // A mistyped search is answered on the search page itself, with the form as it was sent.
+      status = 400;
+      view["error"] = error.what();
+    }
     view["has_claims"] = view.contains("items") && !view["items"].empty();
-    render_console(exchange, 200, "console_claims", view, &session);
+    render_console(exchange, status, "console_claims", view, &session);
   });
 }
 

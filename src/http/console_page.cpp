@@ -38,7 +38,8 @@ void render_console(Exchange& exchange, int status, const std::string& page, nlo
                     {"may_run_allocation", may(*session, domain::Permission::run_allocation)},
                     {"may_reconcile", may(*session, domain::Permission::reconcile)},
                     {"may_export_reports", may(*session, domain::Permission::export_reports)},
-                    {"may_manage_program", may(*session, domain::Permission::manage_program)}};
+                    {"may_manage_program", may(*session, domain::Permission::manage_program)},
+                    {"may_import_lists", may(*session, domain::Permission::import_lists)}};
   }
   exchange.send_html(status, web::render_page_in("console_layout", page, view));
 }
@@ -55,8 +56,12 @@ std::optional<ConsoleSession> console_signed_in(Exchange& exchange) {
 }
 
 void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session) {
-  if (!app::csrf_token_matches(exchange.services.secrets, session.id,
-                               submitted_csrf(exchange))) {
+  verify_console_csrf_token(exchange, session, submitted_csrf(exchange));
+}
+
+void verify_console_csrf_token(const Exchange& exchange, const ConsoleSession& session,
+                               const std::string& token) {
+  if (!app::csrf_token_matches(exchange.services.secrets, session.id, token)) {
     throw Forbidden("the form expired or did not come from this console; reload and try again");
   }
 }

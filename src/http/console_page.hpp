@@ -31,6 +31,9 @@ std::optional<ConsoleSession> console_signed_in(Exchange& exchange);
 // Forbidden unless the form carries the session's CSRF token (a urlencoded field, or a part of a
 // multipart form for file uploads).
 void verify_console_csrf(const Exchange& exchange, const ConsoleSession& session);
+// The same for a token read from the body by the handler itself (a streamed multipart form).
+void verify_console_csrf_token(const Exchange& exchange, const ConsoleSession& session,
+                               const std::string& token);
 
 // Runs a page for a signed-in user, turning expected refusals into console error pages.
 void console_page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body);

@@ -1,64 +1,20 @@
-// /api/v1/programs/{id}/imports and /api/v1/imports/{id}: uploading eligible-customer lists.
+// /api/v1/programs/{id}/imports and /api/v1/imports/{id}: uploading eligible-customer lists,
+// listing a program's imports and following one.
 
 #include <iostream>
 
 #include "disburse/app/imports.hpp"
+#include "disburse/app/programs.hpp"
 #include "disburse/domain/errors.hpp"
 #include "disburse/pg/idempotency_repository.hpp"
 #include "router.hpp"
+#include "import_transfer.hpp"
 
 namespace disburse::http {
 
 namespace {
 
-// Uploads are stored in chunks of this size: small enough that no database value is huge, large
-// enough that a 95 MB file is a hundred short transactions.
-constexpr std::size_t upload_chunk_bytes = 1024 * 1024;
 constexpr std::size_t max_file_name_bytes = 200;
-
-// Receives the body as it arrives: hashes it and stores it in chunks, never all at once.
-class UploadWriter {
- public:
-  UploadWriter(pg::Database& database, std::int64_t import_id, long long max_bytes)
-      : database_(database), import_id_(import_id), max_bytes_(max_bytes) {
-    buffer_.reserve(upload_chunk_bytes);
-  }
-
-  bool add(const char* data, std::size_t length) {
-    size_bytes_ += static_cast<std::int64_t>(length);
-    if (size_bytes_ > max_bytes_) {
-      too_large_ = true;
-      return false;
-    }
-    hasher_.update(std::string_view(data, length));
-    buffer_.append(data, length);
-    if (buffer_.size() >= upload_chunk_bytes) store();
-    return true;
-  }
-
-  void finish() {
-    if (!buffer_.empty()) store();
-  }
-
-  std::string sha256_hex() { return hasher_.final_hex(); }
-  std::int64_t size_bytes() const { return size_bytes_; }
-  bool too_large() const { return too_large_; }
-
- private:
-  void store() {
-    app::append_upload_chunk(database_, import_id_, next_sequence_++, buffer_);
-    buffer_.clear();
-  }
-
-  pg::Database& database_;
-  std::int64_t import_id_;
-  long long max_bytes_;
-  std::string buffer_;
-  security::Sha256 hasher_;
-  std::int64_t size_bytes_ = 0;
-  int next_sequence_ = 0;
-  bool too_large_ = false;
-};
 
 nlohmann::json with_links(nlohmann::json body) {
   const std::string self =
@@ -114,7 +70,9 @@ void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
   UploadWriter writer(database, import_id, max_bytes);
   try {
     const bool received = read_content(
-        [&](const char* data, std::size_t length) { return writer.add(data, length); });
+        [&](const char* data, std::size_t length) {
+          return writer.add(std::string_view(data, length));
+        });
     if (writer.too_large() || exchange.response.status == 413) {
       app::abandon_upload(database, import_id, "the file is larger than the upload limit");
       send_problem(exchange.response, 413,
@@ -131,6 +89,18 @@ void upload(Exchange& exchange, const httplib::ContentReader& read_content) {
   }
 }
 
+void list(Exchange& exchange) {
+  const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
+  app::ImportListRequest request;
+  request.program_id = exchange.id_parameter(0);
+  request.before_id = exchange.id_query("before_id");
+  request.limit = exchange.page_limit(50);
+  // An unknown program is a 404, not an empty list.
+  app::show_program(exchange.services.database, actor, request.program_id);
+  exchange.send_json(200, app::import_page_json(
+                              app::list_imports(exchange.services.database, actor, request)));
+}
+
 void show(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
   const domain::ImportSummary import =
@@ -145,20 +115,14 @@ void show(Exchange& exchange) {
 
 void rejected_csv(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::import_lists);
-  const std::int64_t import_id = exchange.id_parameter(0);
-  // Refuse an unknown import with a proper status before the streamed body starts.
-  app::show_import(exchange.services.database, actor, import_id);
-  pg::Database& database = exchange.services.database;
-  exchange.stream_csv("import-" + std::to_string(import_id) + "-rejected.csv",
-                      [&database, actor, import_id](std::ostream& out) {
-                        app::export_rejections(database, actor, import_id, out);
-                      });
+  stream_rejected_rows(exchange, actor, exchange.id_parameter(0));
 }
 
 }  // namespace
 
 void add_import_routes(Router& router) {
   router.post_streaming("/api/v1/programs/{id}/imports", upload);
+  router.get("/api/v1/programs/{id}/imports", list);
   router.get("/api/v1/imports/{id}", show);
   router.get("/api/v1/imports/{id}/rejected.csv", rejected_csv);
 }

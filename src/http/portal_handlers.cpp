@@ -177,10 +177,11 @@ struct Portal {
 };
 
 void static_asset(Exchange& exchange) {
-  const auto asset = web::find_static_asset(exchange.text_parameter(0));
+  const std::string name = exchange.text_parameter(0);
+  const auto asset = web::find_static_asset(name);
   if (!asset) throw NotFound("no such file");
   exchange.response.set_header("Cache-Control", "public, max-age=3600");
-  exchange.send_text(200, "text/css; charset=utf-8", std::string(*asset));
+  exchange.send_text(200, std::string(web::static_asset_content_type(name)), std::string(*asset));
 }
 
 // Failures on browser routes: a page in the customer's language, never a stack of JSON.

@@ -141,13 +141,22 @@ httplib::Server::Handler Router::wrap(const std::string& method, const std::stri
 }
 
 void Router::post_streaming(const std::string& pattern, StreamingHandler handler) {
+  add_streaming(pattern, std::move(handler), Kind::json);
+}
+
+void Router::page_post_streaming(const std::string& pattern, StreamingHandler handler) {
+  add_streaming(pattern, std::move(handler), Kind::html);
+}
+
+void Router::add_streaming(const std::string& pattern, StreamingHandler handler, Kind kind) {
   routes_.push_back({"POST", pattern});
   methods_by_pattern_[pattern].insert("POST");
   server_.Post(pattern_to_regex(pattern),
-               [this, pattern, handler](const httplib::Request& request, httplib::Response& response,
-                                        const httplib::ContentReader& reader) {
+               [this, pattern, handler, kind](const httplib::Request& request,
+                                              httplib::Response& response,
+                                              const httplib::ContentReader& reader) {
                  run("POST", pattern, request, response,
-                     [&](Exchange& exchange) { handler(exchange, reader); }, Kind::json);
+                     [&](Exchange& exchange) { handler(exchange, reader); }, kind);
                });
 }
 

@@ -28,6 +28,8 @@ class Router {
   void post(const std::string& pattern, Handler handler);
   // A POST whose body is not buffered by httplib: the handler streams it. Same wrapper.
   void post_streaming(const std::string& pattern, StreamingHandler handler);
+  // The same for a browser form (a multipart upload): failures become HTML pages.
+  void page_post_streaming(const std::string& pattern, StreamingHandler handler);
   // Browser routes: the same treatment, but failures become HTML pages through the error page.
   void page_get(const std::string& pattern, Handler handler);
   void page_post(const std::string& pattern, Handler handler);
@@ -50,6 +52,7 @@ class Router {
   void run(const std::string& method, const std::string& pattern, const httplib::Request& request,
            httplib::Response& response, const Handler& handler, Kind kind);
   void send_failure(Exchange& exchange, Kind kind);
+  void add_streaming(const std::string& pattern, StreamingHandler handler, Kind kind);
 
   httplib::Server& server_;
   Services& services_;
@@ -66,6 +69,7 @@ void add_program_routes(Router& router);
 void add_batch_routes(Router& router);
 void add_allocation_routes(Router& router);
 void add_import_routes(Router& router);
+void add_console_import_routes(Router& router);
 void add_claim_routes(Router& router);
 void add_portal_routes(Router& router);
 void add_audit_routes(Router& router);

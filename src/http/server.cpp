@@ -59,6 +59,7 @@ HttpServer::HttpServer(const app::Config& config, pg::Database& database,
   add_console_claim_routes(router);
   add_console_batch_routes(router);
   add_console_allocation_routes(router);
+  add_console_import_routes(router);
   add_reconcile_routes(router);
   add_console_reconcile_routes(router);
   add_console_program_routes(router);

@@ -64,6 +64,19 @@ const char* nullable(const std::optional<std::string>& value) {
   return value ? value->c_str() : nullptr;
 }
 
+// A LIKE pattern matching every text that starts with `prefix`: its wildcards and the escape
+// character itself (backslash, LIKE's default) are escaped so that they match only themselves.
+std::string like_prefix_pattern(std::string_view prefix) {
+  std::string pattern;
+  pattern.reserve(prefix.size() + 8);
+  for (const char character : prefix) {
+    if (character == '\\' || character == '%' || character == '_') pattern.push_back('\\');
+    pattern.push_back(character);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
 std::vector<domain::Claim> read_claims(const pqxx::result& rows) {
   std::vector<domain::Claim> claims;
   claims.reserve(rows.size());
@@ -92,16 +105,29 @@ std::optional<domain::Claim> lock_claim(Transaction& transaction, const std::str
 }
 
 std::vector<domain::Claim> list_claims(Transaction& transaction, const ClaimFilter& filter) {
-  // NULL parameters switch a condition off, so that one statement serves every filter.
+  // NULL parameters switch a condition off, so that one statement serves every filter. The
+  // statement is unnamed, so PostgreSQL plans it with the values given: a switched-off condition
+  // folds away and the search's own index is chosen (the last-name prefix needs its pattern to
+  // be a constant at planning for the index on lower(last_name) text_pattern_ops).
   const std::optional<std::string> state =
       filter.state ? std::optional<std::string>(std::string(domain::to_string(*filter.state)))
                    : std::nullopt;
+  const std::optional<std::string> last_name_pattern =
+      filter.last_name_prefix
+          ? std::optional<std::string>(like_prefix_pattern(*filter.last_name_prefix))
+          : std::nullopt;
   return read_claims(transaction.sql().exec_params(
       std::string("SELECT ") + claim_columns +
           " FROM claimants WHERE program_id = $1 AND ($2::text IS NULL OR claim_state = $2) "
-          "AND ($3::text IS NULL OR $3 = ANY(review_flags)) AND id > $4 ORDER BY id LIMIT $5",
+          "AND ($3::text IS NULL OR $3 = ANY(review_flags)) AND id > $4 "
+          "AND ($6::text IS NULL OR claim_number = $6) "
+          "AND ($7::text IS NULL OR lower(last_name) LIKE lower($7)) "
+          "AND ($8::text IS NULL OR email_key = $8) "
+          "AND ($9::text IS NULL OR portal_zip5 = $9) "
+          "ORDER BY id LIMIT $5",
       filter.program_id, nullable(state), nullable(filter.review_flag), filter.after_claimant_id,
-      filter.limit));
+      filter.limit, nullable(filter.claim_number), nullable(last_name_pattern),
+      nullable(filter.email_key), nullable(filter.zip5)));
 }
 
 std::int64_t record_claim_state_change(Transaction& transaction, const ClaimStateChange& change) {

@@ -81,6 +81,20 @@ std::optional<domain::ImportSummary> find_import(Transaction& transaction, std::
   return select_import(transaction, import_id);
 }
 
+std::vector<domain::ImportSummary> list_imports(Transaction& transaction, std::int64_t program_id,
+                                                std::int64_t before_id, int limit) {
+  const pqxx::result rows = transaction.sql().exec_params(
+      std::string("SELECT ") + import_columns +
+          " FROM imports i LEFT JOIN jobs j ON j.id = i.job_id "
+          "WHERE ($1 = 0 OR i.program_id = $1) AND ($2 = 0 OR i.id < $2) "
+          "ORDER BY i.id DESC LIMIT $3",
+      program_id, before_id, limit);
+  std::vector<domain::ImportSummary> imports;
+  imports.reserve(rows.size());
+  for (const auto& row : rows) imports.push_back(read_import(row));
+  return imports;
+}
+
 std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::int64_t program_id,
                                                 const std::string& file_sha256,
                                                 std::int64_t except_id) {

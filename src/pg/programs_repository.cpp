@@ -61,6 +61,9 @@ std::optional<domain::Program> find_program(Transaction& transaction, std::int64
 // foreign key takes a key-share lock) be written meanwhile. An import holds this lock for as
 // long as it runs, minutes for a million rows.
 std::optional<domain::Program> lock_program(Transaction& transaction, std::int64_t program_id) {
+  // NO KEY UPDATE: holders exclude each other (and FOR SHARE) as FOR UPDATE would, but rows that
+  // merely reference the program (an upload's imports row, through its foreign key's KEY SHARE
+  // lock) are not held up for as long as an import or an allocation runs.
   return first_program(transaction.sql().exec_params(
       std::string("SELECT ") + program_columns + " FROM programs WHERE id = $1 FOR NO KEY UPDATE",
       program_id));

@@ -15,14 +15,6 @@ std::string readable(std::string_view snake_case) {
   return text;
 }
 
-std::string count_text(std::int64_t count) {
-  std::string digits = std::to_string(count);
-  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
-    digits.insert(static_cast<std::size_t>(position), ",");
-  }
-  return digits;
-}
-
 nlohmann::json roll_forward_view(const domain::ledger::RollForward& roll_forward) {
   std::vector<std::pair<std::string, std::int64_t>> rows;
   std::vector<std::string> texts;
@@ -64,6 +56,14 @@ std::string redemption_rate(const std::vector<pg::StateTotal>& payments) {
 }
 
 }  // namespace
+
+std::string count_text(std::int64_t count) {
+  std::string digits = std::to_string(count);
+  for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3) {
+    digits.insert(static_cast<std::size_t>(position), ",");
+  }
+  return digits;
+}
 
 nlohmann::json bar_rows(const std::vector<std::pair<std::string, std::int64_t>>& rows,
                         const std::vector<std::string>& value_texts) {

@@ -90,9 +90,17 @@ std::string render_page_in(std::string_view layout, std::string_view name,
 }
 
 std::optional<std::string_view> find_static_asset(std::string_view name) {
-  // Only stylesheets are assets; templates stay server-side.
-  if (!name.ends_with(".css") || name.find('/') != std::string_view::npos) return std::nullopt;
+  // Only stylesheets and scripts are assets; templates stay server-side.
+  if (static_asset_content_type(name).empty() || name.find('/') != std::string_view::npos) {
+    return std::nullopt;
+  }
   return find_embedded_file("templates/" + std::string(name));
+}
+
+std::string_view static_asset_content_type(std::string_view name) {
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
+  return "";
 }
 
 }  // namespace disburse::web

@@ -74,6 +74,11 @@ const std::map<std::string, Access> console_routes = {
     {"GET /admin/settings", needs(Permission::read_program)},
     {"GET /admin/programs/{id}/settings", needs(Permission::read_program)},
     {"POST /admin/programs/{id}/weighting-rule", needs(Permission::manage_program)},
+    {"GET /admin/imports", needs(Permission::read_program)},
+    {"POST /admin/imports", needs(Permission::import_lists)},
+    {"GET /admin/imports/{id}", needs(Permission::read_program)},
+    {"GET /admin/imports/{id}/progress", needs(Permission::read_program)},
+    {"GET /admin/imports/{id}/rejected.csv", needs(Permission::import_lists)},
 };
 
 std::string concrete_path(const std::string& pattern) {

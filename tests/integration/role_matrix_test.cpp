@@ -38,6 +38,7 @@ const std::map<std::string, std::optional<Permission>> route_permissions = {
     {"GET /api/v1/allocations/{id}/explain", Permission::read_program},
     {"GET /api/v1/allocations/{id}/shares.csv", Permission::read_program},
     {"POST /api/v1/programs/{id}/imports", Permission::import_lists},
+    {"GET /api/v1/programs/{id}/imports", Permission::read_program},
     {"GET /api/v1/imports/{id}", Permission::read_program},
     {"GET /api/v1/imports/{id}/rejected.csv", Permission::import_lists},
     {"GET /api/v1/claims", Permission::read_program},

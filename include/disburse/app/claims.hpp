@@ -22,6 +22,11 @@ struct ClaimListRequest {
   int limit = 100;
   std::optional<std::string> cursor;  // The next_cursor of the previous page.
   bool reveal = false;
+  // Search: each given field narrows the list further. Every one is served by an index.
+  std::optional<std::string> claim_number;  // The whole number, with its check character.
+  std::optional<std::string> last_name;     // A prefix of 2 or more characters, any letter case.
+  std::optional<std::string> email;         // The whole address; case, +tags, Gmail dots ignored.
+  std::optional<std::string> zip;           // 12345 or 12345-6789, matched on the five digits.
 };
 
 struct ClaimPage {
@@ -32,7 +37,12 @@ struct ClaimPage {
 
 // Masked unless `reveal`; revealing needs Permission::reveal_personal_data and appends one
 // audit record per claimant shown, in the transaction that read them.
-ClaimPage list_claims(pg::Database& database, const Actor& actor, const ClaimListRequest& request);
+// Searching by name, email or ZIP looks people up by their personal data, so it is recorded too:
+// one `claimant.search` audit record per page naming the fields searched, a keyed hash of the
+// terms (never the terms: an operator holding the service key can test whether a given term was
+// searched) and the number of claims found. A search by claim number alone is not recorded.
+ClaimPage list_claims(pg::Database& database, const security::SecretBox& secrets,
+                      const Actor& actor, const ClaimListRequest& request);
 
 struct ChangeRequestDetail {
   domain::CustomerChangeRequest request;

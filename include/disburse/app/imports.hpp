@@ -24,10 +24,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "disburse/app/actor.hpp"
 #include "disburse/domain/import_summary.hpp"
+#include "disburse/domain/program.hpp"
 #include "disburse/formats/csv.hpp"
 #include "disburse/pg/database.hpp"
 #include "disburse/security/crypto.hpp"
@@ -80,6 +84,34 @@ ImportOutcome import_list(pg::Database& database, const security::SecretBox& sec
                           const Actor& actor, std::int64_t program_id, const ImportSource& source,
                           const ImportOptions& options = {});
 
+// Whether lists may still be imported into the program (setup or distributing).
+bool accepts_imports(const domain::Program& program);
+
+// Throws InvalidInput when the start of a file already shows that it cannot be imported: not
+// UTF-8 text, or a header that cannot be used (the messages are the import's own). The console
+// checks an upload's head this way before storing anything. `head` is the file's first
+// import_head_bytes(limits) bytes, or the whole file when it is shorter.
+void check_import_head(std::string_view head, const ImportLimits& limits = {});
+// One byte more than the longest header: a longer first record is refused anyway.
+inline std::size_t import_head_bytes(const ImportLimits& limits = {}) {
+  return limits.csv.max_record_size_bytes + 1;
+}
+
+struct ImportListRequest {
+  std::int64_t program_id = 0;  // 0: every program.
+  std::int64_t before_id = 0;   // Paging backwards: imports older than this one; 0 = newest.
+  int limit = 50;
+};
+
+struct ImportPage {
+  std::vector<domain::ImportSummary> items;  // Newest first, without rejected_by_reason.
+  std::optional<std::int64_t> next_before_id;  // None on the last page.
+};
+
+// Permission::read_program.
+ImportPage list_imports(pg::Database& database, const Actor& actor,
+                        const ImportListRequest& request);
+
 // Permission::read_program.
 domain::ImportSummary show_import(pg::Database& database, const Actor& actor,
                                   std::int64_t import_id);
@@ -113,7 +145,7 @@ struct ImportJobHooks {
   bool last_attempt = false;
 };
 
-// Runs a queued upload's import, recording its progress every few seconds in a separate short
+// Runs a queued upload's import, recording its progress twice a second in a separate short
 // transaction (the import's own is invisible until it commits). An unusable file ends the import
 // `failed` (not retried); an operational failure is thrown for the job to retry, and on the last
 // attempt also fails the import.
@@ -126,5 +158,7 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
 void fail_interrupted_import(pg::Transaction& transaction, std::int64_t import_id);
 
 nlohmann::json import_json(const domain::ImportSummary& summary, bool duplicate_file);
+// {"items": [...], "next_before_id"} for the API and the CLI.
+nlohmann::json import_page_json(const ImportPage& page);
 
 }  // namespace disburse::app

@@ -18,6 +18,11 @@ struct ClaimFilter {
   std::optional<std::string> review_flag;
   std::int64_t after_claimant_id = 0;  // Keyset paging: claims with a larger id.
   int limit = 100;
+  // Search (indexes from migrations 0002 and 0007).
+  std::optional<std::string> claim_number;      // Canonical.
+  std::optional<std::string> last_name_prefix;  // Any case; LIKE's wildcards are matched as text.
+  std::optional<std::string> email_key;         // claimants.email_key of the address searched.
+  std::optional<std::string> zip5;
 };
 
 std::optional<domain::Claim> find_claim(Transaction& transaction, const std::string& claim_number);

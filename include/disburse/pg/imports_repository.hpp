@@ -27,6 +27,10 @@ struct NewImport {
 std::int64_t insert_import(Transaction& transaction, const NewImport& import);
 // The import with its rejection counts; a failed job shows through as a failed import.
 std::optional<domain::ImportSummary> find_import(Transaction& transaction, std::int64_t import_id);
+// Imports newest first, of one program or of all (program_id 0), older than before_id unless 0;
+// without rejected_by_reason.
+std::vector<domain::ImportSummary> list_imports(Transaction& transaction, std::int64_t program_id,
+                                                std::int64_t before_id, int limit);
 // The import of the same file in the same program that did not fail, other than `except_id`.
 std::optional<std::int64_t> find_import_of_file(Transaction& transaction, std::int64_t program_id,
                                                 const std::string& file_sha256,

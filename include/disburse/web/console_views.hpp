@@ -12,6 +12,9 @@
 
 namespace disburse::web {
 
+// A count with thousands separators: 117,044.
+std::string count_text(std::int64_t count);
+
 // One horizontal bar per row, scaled to the largest value, for the inline SVG charts.
 nlohmann::json bar_rows(const std::vector<std::pair<std::string, std::int64_t>>& rows,
                         const std::vector<std::string>& value_texts);

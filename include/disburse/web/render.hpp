@@ -27,5 +27,7 @@ std::string render_page_in(std::string_view layout, std::string_view name,
 
 // An embedded static asset (templates/<name>, for example "portal.css"), or none.
 std::optional<std::string_view> find_static_asset(std::string_view name);
+// The Content-Type of a static asset by its extension (.css, .js), or "" for anything else.
+std::string_view static_asset_content_type(std::string_view name);
 
 }  // namespace disburse::web

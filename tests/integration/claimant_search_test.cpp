@@ -19,10 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 std::string row(const std::string& customer_id, const std::string& first_name,
                 const std::string& last_name, const std::string& email, const std::string& city,
                 const std::string& state, const std::string& postal_code) {

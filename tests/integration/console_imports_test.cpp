@@ -19,18 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-Browser signed_in(const ServerProcess& server, TestDatabase& database, const std::string& name,
-                  const std::string& role) {
-  add_user(database, name, role);
-  Browser browser(server.port());
-  REQUIRE(browser.sign_in(name, password_of(name))->status == 303);
-  return browser;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Posts the upload form as a browser does: the token and the program first, then the file.
 httplib::Result upload(Browser& browser, const std::string& csrf, const std::string& program,
                        const std::string& content, const std::string& file_name = "list.csv") {

@@ -153,6 +153,7 @@ class ConnectionStream : public httplib::Stream {
 
   // The request's Content-Length, when it declared one.
   std::optional<std::uint64_t> declared_content_length() const { return head_.content_length; }
+  bool is_page_request() const { return head_.page_request; }
 
   bool has_unread_bytes() const { return offset_ < buffer_.size(); }
 
@@ -234,6 +235,8 @@ class ConnectionStream : public httplib::Stream {
     std::size_t line_start = 0;
     bool in_request_line = true;
     std::optional<std::uint64_t> content_length;
+    // A browser's page (console, portal) rather than the API: its refusals are HTML.
+    bool page_request = false;
 
     std::optional<Arrival> advance(const std::string& buffer, const ConnectionLimits& limits) {
       for (; scanned < buffer.size(); scanned++) {
@@ -249,12 +252,23 @@ class ConnectionStream : public httplib::Stream {
             return Arrival::malformed;
           }
         }
+        if (in_request_line) page_request = is_page_target(std::string_view(buffer).substr(line_start, length));
         in_request_line = false;
         line_start = scanned + 1;
       }
       const bool line_too_long = !in_request_line && scanned - line_start > limits.header_line_bytes;
       if (line_too_long || scanned > limits.header_block_bytes) return Arrival::too_large;
       return std::nullopt;
+    }
+
+    static bool is_page_target(std::string_view request_line) {
+      const std::size_t space = request_line.find(' ');
+      if (space == std::string_view::npos) return false;
+      const std::string_view target = request_line.substr(space + 1);
+      for (const std::string_view api : {"/api/", "/healthz", "/readyz", "/metrics"}) {
+        if (target.starts_with(api)) return false;
+      }
+      return target.starts_with('/');
     }
 
     // Notes a Content-Length header; false when its value is not a plain decimal number, which
@@ -335,16 +349,22 @@ class Permit {
   std::counting_semaphore<>& permits_;
 };
 
-// A refusal written by the guard itself, before httplib has parsed anything: problem+json, and
-// the connection is closed after it.
+// A refusal written by the guard itself, before httplib has parsed anything: problem+json for
+// the API, a plain page for a browser (a console upload over the limit), and the connection is
+// closed after it. The detail is the guard's own text, never the request's.
 void answer(ConnectionStream& stream, int status, const char* reason, const std::string& detail) {
-  const std::string body = nlohmann::json{{"type", "about:blank"},
-                                          {"title", reason},
-                                          {"status", status},
-                                          {"detail", detail}}
-                               .dump();
+  const bool page = stream.is_page_request();
+  const std::string body =
+      page ? "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+                 std::string(reason) + "</title></head><body><main><h1>" + reason + "</h1><p>" +
+                 detail + ".</p></main></body></html>"
+           : nlohmann::json{{"type", "about:blank"}, {"title", reason}, {"status", status},
+                            {"detail", detail}}
+                 .dump();
   std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
-  response += "Content-Type: application/problem+json\r\nX-Content-Type-Options: nosniff\r\n";
+  response += page ? "Content-Type: text/html; charset=utf-8\r\n"
+                   : "Content-Type: application/problem+json\r\n";
+  response += "X-Content-Type-Options: nosniff\r\n";
   if (status == 503) response += "Retry-After: 1\r\n";
   response += "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   std::size_t written = 0;
@@ -375,7 +395,7 @@ std::optional<GuardedServer::Refusal> GuardedServer::refusal_for(
   // body first, holding a request worker for as long as the client takes to send it.
   if (content_length && *content_length > payload_max_length_) {
     return Refusal{413, "Payload Too Large",
-                   "the request body is larger than the limit of " +
+                   "the request body is larger than the upload limit of " +
                        std::to_string(payload_max_length_) + " bytes"};
   }
   return std::nullopt;

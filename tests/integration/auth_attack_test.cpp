@@ -76,7 +76,14 @@ TEST_CASE("every console form refuses a missing, forged or another session's CSR
                               {"method", "paypal"},   {"username", "mallory"}, {"role", "admin"},
                               {"password", "a password that is long enough"}};
       if (token) form.emplace("csrf", *token);
-      const auto refused = victim.client.Post(path, victim.cookies(), form);
+      // The list upload is a multipart form (the token first, as the console's form sends it).
+      httplib::MultipartFormDataItems upload = {
+          {"program", std::to_string(hostile.program_id), "", ""},
+          {"file", hostile.list_csv, "list.csv", "text/csv"}};
+      if (token) upload.insert(upload.begin(), {"csrf", *token, "", ""});
+      const auto refused = route.pattern == "/admin/imports"
+                               ? victim.client.Post(path, victim.cookies(), upload)
+                               : victim.client.Post(path, victim.cookies(), form);
       REQUIRE(refused);
       CHECK(refused->status == 403);
       CHECK(refused->get_header_value("Content-Type").starts_with("text/html"));

@@ -196,57 +196,65 @@ MovedPayments release_batch_payments(Transaction& transaction, std::int64_t batc
   auto& sql = transaction.sql();
   // Leaving the batch, a payment would lose the batch's events from its history: it gets its
   // own copy of each first, at the time it happened.
+  const BatchRange range = batch_range(transaction, batch_id);
   sql.exec_params0(
       std::string("INSERT INTO payment_events (payment_id, from_state, to_state, actor, reason, "
                   "occurred_at) SELECT p.id, e.from_state, e.to_state, e.actor, e.reason, "
                   "e.occurred_at FROM payments p JOIN payment_events e ON e.batch_id = p.batch_id "
                   "WHERE ") +
-          payment_in_batch_1 + " AND p.state = $2 ORDER BY e.id, p.id",
-      batch_id, state_text(move.from));
+          payment_in_batch_1_2_3 + " AND p.state = $4 ORDER BY e.id, p.id",
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from));
   const pqxx::row row = sql.exec_params1(
-      std::string("WITH moved AS (UPDATE payments p SET state = $3, batch_id = NULL, "
+      std::string("WITH moved AS (UPDATE payments p SET state = $5, batch_id = NULL, "
                   "state_changed_at = now() WHERE ") +
-          payment_in_batch_1 +
-          " AND p.state = $2 RETURNING p.amount_cents) "
+          payment_in_batch_1_2_3 +
+          " AND p.state = $4 RETURNING p.amount_cents) "
           "SELECT count(*), coalesce(sum(amount_cents), 0)::bigint FROM moved",
-      batch_id, state_text(move.from), state_text(move.to));
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from),
+      state_text(move.to));
   return {row[0].as<std::int64_t>(), domain::Money::from_cents(row[1].as<std::int64_t>())};
 }
 
 std::vector<PayablePayment> submit_batch_payments(Transaction& transaction,
                                                   std::int64_t batch_id, const BatchMove& move) {
   record_batch_event(transaction, batch_id, move);
+  const BatchRange range = batch_range(transaction, batch_id);
   const pqxx::result rows = transaction.sql().exec_params(
-      std::string("WITH moved AS (UPDATE payments p SET state = $3, state_changed_at = now(), "
+      std::string("WITH moved AS (UPDATE payments p SET state = $5, state_changed_at = now(), "
                   "submitted_at = now() WHERE ") +
-          payment_in_batch_1 +
-          " AND p.state = $2 RETURNING p.id, p.reference, p.amount_cents, p.claimant_id, "
+          payment_in_batch_1_2_3 +
+          " AND p.state = $4 RETURNING p.id, p.reference, p.amount_cents, p.claimant_id, "
           "p.check_number) "
           "SELECT m.id, m.reference, m.amount_cents, c.first_name, c.last_name, c.email, "
           "c.address1, c.address2, c.city, c.state, c.postal_code, c.bank_routing_sealed, "
           "c.bank_account_sealed, c.bank_account_type, coalesce(m.check_number, 0) "
           "FROM moved m JOIN claimants c ON c.id = m.claimant_id",
-      batch_id, state_text(move.from), state_text(move.to));
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from),
+      state_text(move.to));
   std::vector<PayablePayment> payments;
   payments.reserve(rows.size());
   for (const auto& row : rows) payments.push_back(read_payable(row));
   // Sorted here rather than by the database, which would spill a million wide rows to disk.
-  std::sort(payments.begin(), payments.end(),
-            [](const PayablePayment& left, const PayablePayment& right) {
-              return left.id < right.id;
-            });
+  // They mostly arrive in order already (a heap scan of payments inserted in id order).
+  const auto by_id = [](const PayablePayment& left, const PayablePayment& right) {
+    return left.id < right.id;
+  };
+  if (!std::is_sorted(payments.begin(), payments.end(), by_id)) {
+    std::sort(payments.begin(), payments.end(), by_id);
+  }
   return payments;
 }
 
 void assign_check_numbers(Transaction& transaction, std::int64_t batch_id) {
+  const BatchRange range = batch_range(transaction, batch_id);
   transaction.sql().exec_params0(
       std::string("UPDATE payments q SET check_number = numbered.check_number FROM ("
                   "  SELECT id, nextval('payment_check_numbers') AS check_number FROM ("
                   "    SELECT p.id FROM payments p WHERE ") +
-          payment_in_batch_1 +
+          payment_in_batch_1_2_3 +
           " AND p.check_number IS NULL ORDER BY p.id"
           "  ) ordered) numbered WHERE q.id = numbered.id",
-      batch_id);
+      batch_id, range.first_payment_id, range.last_payment_id);
 }
 
 void store_trace_numbers(Transaction& transaction, std::int64_t batch_id,

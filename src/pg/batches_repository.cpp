@@ -68,7 +68,17 @@ const char* rail_condition(domain::PaymentMethod method) {
   return "false";
 }
 
-std::string text_of(const pqxx::field& field) { return field.is_null() ? "" : field.as<std::string>(); }
+// NULL reads as empty. The length comes with the field: no scan for the terminator.
+// A batch statement joins up to a million payments to their claimants and sorts them: with
+// PostgreSQL's default 4 MB it spilled both to disk in batches and took twice as long. The
+// setting lasts until the transaction ends; a larger batch spills again, gracefully.
+void allow_memory_for_whole_batch(Transaction& transaction) {
+  transaction.sql().exec0("SET LOCAL work_mem = '256MB'");
+}
+
+std::string text_of(const pqxx::field& field) {
+  return field.is_null() ? std::string() : std::string(field.c_str(), field.size());
+}
 
 }  // namespace
 
@@ -103,6 +113,7 @@ std::optional<domain::Batch> create_batch_with_payments(Transaction& transaction
       "event AS (INSERT INTO payment_events (batch_id, from_state, to_state, actor, reason) "
       "  SELECT id, $3, $8, $7, 'added to batch ' || id FROM batch) "
       "SELECT batch.id, batch.items, (SELECT count(*) FROM moved) FROM batch";
+  allow_memory_for_whole_batch(transaction);
   const pqxx::result rows = transaction.sql().exec_params(
       sql, batch.program_id, method, std::string(domain::to_string(from)), batch.max_items,
       batch.currency, batch.created_by_user_id, batch.created_by,
@@ -171,7 +182,7 @@ void record_batch_event(Transaction& transaction, std::int64_t batch_id, const B
 PayablePayment read_payable(const pqxx::row& row) {
   PayablePayment payment;
   payment.id = row[0].as<std::int64_t>();
-  payment.reference = row[1].as<std::string>();
+  payment.reference = text_of(row[1]);
   payment.amount = domain::Money::from_cents(row[2].as<std::int64_t>());
   payment.first_name = text_of(row[3]);
   payment.last_name = text_of(row[4]);
@@ -219,6 +230,7 @@ std::vector<PayablePayment> submit_batch_payments(Transaction& transaction,
                                                   std::int64_t batch_id, const BatchMove& move) {
   record_batch_event(transaction, batch_id, move);
   const BatchRange range = batch_range(transaction, batch_id);
+  allow_memory_for_whole_batch(transaction);
   const pqxx::result rows = transaction.sql().exec_params(
       std::string("WITH moved AS (UPDATE payments p SET state = $5, state_changed_at = now(), "
                   "submitted_at = now() WHERE ") +
@@ -231,17 +243,17 @@ std::vector<PayablePayment> submit_batch_payments(Transaction& transaction,
           "FROM moved m JOIN claimants c ON c.id = m.claimant_id",
       batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from),
       state_text(move.to));
+  // Put in order here rather than by the database, which would spill a million wide rows to
+  // disk: the row numbers are sorted by payment id, and each row is read once, in that order.
+  std::vector<std::pair<std::int64_t, pqxx::result::size_type>> order;
+  order.reserve(rows.size());
+  for (pqxx::result::size_type index = 0; index < rows.size(); index++) {
+    order.emplace_back(rows[index][0].as<std::int64_t>(), index);
+  }
+  std::sort(order.begin(), order.end());
   std::vector<PayablePayment> payments;
   payments.reserve(rows.size());
-  for (const auto& row : rows) payments.push_back(read_payable(row));
-  // Sorted here rather than by the database, which would spill a million wide rows to disk.
-  // They mostly arrive in order already (a heap scan of payments inserted in id order).
-  const auto by_id = [](const PayablePayment& left, const PayablePayment& right) {
-    return left.id < right.id;
-  };
-  if (!std::is_sorted(payments.begin(), payments.end(), by_id)) {
-    std::sort(payments.begin(), payments.end(), by_id);
-  }
+  for (const auto& [id, index] : order) payments.push_back(read_payable(rows[index]));
   return payments;
 }
 

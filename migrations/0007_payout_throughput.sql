@@ -16,11 +16,14 @@
 --      a primary-key range scan), `batch_id = b.id` deciding membership exactly;
 --    - fillfactor 45 leaves room on every page for one new version of each of its payments
 --      (about 140 bytes each); pruning reclaims the old version before the next move.
--- 2. payments.batch_id no longer has a foreign key: its check was one lookup and one row lock
---    of the batch per payment. It holds by construction: batch_id is only ever set, by batch
---    creation, to the batch inserted by the same statement, and only ever cleared, by
---    cancellation; and a batch row is never deleted, which the trigger below enforces like
---    the foreign key did.
+-- 2. Two per-row foreign keys go, each a lookup and a row lock per row written:
+--    - payments.batch_id: it is only ever set, by batch creation, to the batch inserted by the
+--      same statement, and only ever cleared, by cancellation;
+--    - payment_events.payment_id: every event is written in the transaction that creates or
+--      moves its payment (the moving statement's own rows), and a cancelled batch copies its
+--      events to a million payments at once.
+--    Both hold by construction as long as no batch and no payment is ever deleted, which the
+--    triggers below enforce, as the foreign keys did.
 -- 3. A transition that a batch applies to all of its payments at once (taken into the batch,
 --    submitted) is recorded as one payment_events row naming the batch instead of one row per
 --    payment. The view payment_history gives every payment's transitions exactly as before: its
@@ -42,17 +45,22 @@ FROM (SELECT batch_id, min(id) AS first_id, max(id) AS last_id FROM payments
       WHERE batch_id IS NOT NULL GROUP BY batch_id) r
 WHERE r.batch_id = b.id;
 
-CREATE FUNCTION batches_are_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION rows_are_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'batches are never deleted: payments refer to them'
+  RAISE EXCEPTION '% rows are never deleted: other rows refer to them', TG_TABLE_NAME
     USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 CREATE TRIGGER batches_never_deleted BEFORE DELETE ON batches
-  FOR EACH ROW EXECUTE FUNCTION batches_are_never_deleted();
+  FOR EACH ROW EXECUTE FUNCTION rows_are_never_deleted();
 CREATE TRIGGER batches_never_truncated BEFORE TRUNCATE ON batches
-  FOR EACH STATEMENT EXECUTE FUNCTION batches_are_never_deleted();
+  FOR EACH STATEMENT EXECUTE FUNCTION rows_are_never_deleted();
+CREATE TRIGGER payments_never_deleted BEFORE DELETE ON payments
+  FOR EACH ROW EXECUTE FUNCTION rows_are_never_deleted();
+CREATE TRIGGER payments_never_truncated BEFORE TRUNCATE ON payments
+  FOR EACH STATEMENT EXECUTE FUNCTION rows_are_never_deleted();
 
+ALTER TABLE payment_events DROP CONSTRAINT payment_events_payment_id_fkey;
 ALTER TABLE payment_events ALTER COLUMN payment_id DROP NOT NULL,
   ADD COLUMN batch_id BIGINT REFERENCES batches (id),
   ADD CONSTRAINT payment_events_one_subject CHECK (num_nonnulls(payment_id, batch_id) = 1);

@@ -519,6 +519,36 @@ TEST_CASE("the API creates, approves and files a batch, and honours the Idempote
   check_payout_invariants(database, fixture);
 }
 
+TEST_CASE("payments and batches are never deleted, which their events rely on") {
+  TestDatabase database;
+  add_finance_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {3, 0, 0, 0});
+  create_batch(database, fixture.program_id, "paypal");
+  CHECK_THROWS(database.execute("DELETE FROM payments WHERE id = (SELECT min(id) FROM payments)"));
+  CHECK_THROWS(database.execute("DELETE FROM batches"));
+  CHECK_THROWS(database.execute("TRUNCATE payments, batches CASCADE"));
+  CHECK(count_where(database, "state = 'batched'") == "3");
+  check_payout_invariants(database, fixture);
+}
+
+TEST_CASE("the database keeps one live payment per claimant and round, whatever batch it is in") {
+  TestDatabase database;
+  add_finance_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {1, 0, 0, 0});
+  create_batch(database, fixture.program_id, "paypal");
+  const std::string second_attempt =
+      "INSERT INTO payments (program_id, claimant_id, round, attempt, run_id, method, "
+      "amount_cents, currency, state, reference) SELECT program_id, claimant_id, round, 2, run_id, "
+      "method, amount_cents, currency, 'allocated', reference || '-2' FROM payments";
+  CHECK(database.scalar("SELECT live FROM payments") == "t");
+  CHECK_THROWS(database.execute(second_attempt));
+  // A returned payment is dead: it makes room for the claimant's next one.
+  database.execute("UPDATE payments SET state = 'returned'");
+  CHECK(database.scalar("SELECT live FROM payments") == "f");
+  database.execute(second_attempt);
+  CHECK(database.scalar("SELECT count(*) FROM payments WHERE live") == "1");
+}
+
 TEST_CASE("disburse check names a break when the payments and the ledger disagree") {
   TestDatabase database;
   add_finance_team(database);

@@ -41,8 +41,6 @@ std::vector<domain::BatchFile> stored_files(pg::Transaction& transaction, std::i
   return files;
 }
 
-// The payments move to submitted in the statement that reads them for the file: one pass over
-// the rows instead of two. A file that cannot be written throws, and the move rolls back.
 // What submitting does to a batched payment, from the one transition function.
 PaymentState submitted_state() {
   const domain::PaymentTransition transition =
@@ -51,6 +49,8 @@ PaymentState submitted_state() {
   return transition.next;
 }
 
+// The payments move to submitted in the statement that reads them for the file: one pass over
+// the rows instead of two. A file that cannot be written throws, and the move rolls back.
 std::vector<pg::PayablePayment> submit_payments(pg::Transaction& transaction,
                                                 const Submission& submission) {
   const domain::Batch& batch = submission.batch;

@@ -70,7 +70,7 @@ const char* rail_condition(domain::PaymentMethod method) {
 
 // NULL reads as empty. The length comes with the field: no scan for the terminator.
 // A batch statement joins up to a million payments to their claimants and sorts them: with
-// PostgreSQL's default 4 MB it spilled both to disk in batches and took twice as long. The
+// PostgreSQL's default 4 MB it spilled both to disk and took up to twice as long. The
 // setting lasts until the transaction ends; a larger batch spills again, gracefully.
 void allow_memory_for_whole_batch(Transaction& transaction) {
   transaction.sql().exec0("SET LOCAL work_mem = '256MB'");

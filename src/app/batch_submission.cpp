@@ -41,24 +41,46 @@ std::vector<domain::BatchFile> stored_files(pg::Transaction& transaction, std::i
   return files;
 }
 
-void check_payments_match(const domain::Batch& batch,
-                          const std::vector<pg::PayablePayment>& payments) {
+// What submitting does to a batched payment, from the one transition function.
+PaymentState submitted_state() {
+  const domain::PaymentTransition transition =
+      domain::transition(PaymentState::batched, domain::PaymentEvent::submit);
+  DISBURSE_ASSERT(transition.ok());
+  return transition.next;
+}
+
+// The payments move to submitted in the statement that reads them for the file: one pass over
+// the rows instead of two. A file that cannot be written throws, and the move rolls back.
+std::vector<pg::PayablePayment> submit_payments(pg::Transaction& transaction,
+                                                const Submission& submission) {
+  const domain::Batch& batch = submission.batch;
+  std::vector<pg::PayablePayment> payments = pg::submit_batch_payments(
+      transaction, batch.id,
+      {PaymentState::batched, submitted_state(), submission.actor.name,
+       "batch " + std::to_string(batch.id) + " file produced"});
+  // An approved batch holds exactly the payments it was created with.
   domain::Money total;
   for (const pg::PayablePayment& payment : payments) total += payment.amount;
   DISBURSE_ASSERT(static_cast<std::int64_t>(payments.size()) == batch.items);
   DISBURSE_ASSERT(total == batch.total);
+  return payments;
 }
 
-std::vector<domain::BatchFile> write_ach(pg::Transaction& transaction,
-                                         const Submission& submission,
-                                         const pg::DatabaseClock& clock) {
+std::chrono::year_month_day ach_effective_date(const Submission& submission,
+                                               const pg::DatabaseClock& clock) {
   const std::chrono::year_month_day effective =
       submission.options.effective_date.value_or(domain::next_business_day(clock.date_utc));
   if (std::chrono::sys_days(effective) < std::chrono::sys_days(clock.date_utc)) {
     throw InvalidInput("the effective date lies in the past");
   }
-  const auto payments = pg::batch_payments(transaction, submission.batch.id, PaymentState::batched);
-  check_payments_match(submission.batch, payments);
+  return effective;
+}
+
+std::vector<domain::BatchFile> write_ach(pg::Transaction& transaction,
+                                         const Submission& submission,
+                                         const pg::DatabaseClock& clock) {
+  const std::chrono::year_month_day effective = ach_effective_date(submission, clock);
+  const auto payments = submit_payments(transaction, submission);
   const pg::AchDay day = pg::lock_ach_day(transaction, clock.date_utc);
   const AchFile file = ach_file(submission.batch, payments, submission.settings,
                                 {clock.date_utc, clock.time_of_day_utc, effective, day.files,
@@ -68,25 +90,20 @@ std::vector<domain::BatchFile> write_ach(pg::Transaction& transaction,
   return {file.file};
 }
 
-std::vector<domain::BatchFile> write_files(pg::Transaction& transaction,
-                                           const Submission& submission) {
+// Moves the payments to submitted and writes their files.
+std::vector<domain::BatchFile> submit_and_write_files(pg::Transaction& transaction,
+                                                      const Submission& submission) {
   const pg::DatabaseClock clock = pg::database_clock(transaction);
   const domain::Batch& batch = submission.batch;
   switch (batch.method) {
-    case domain::PaymentMethod::paypal: {
-      const auto payments = pg::batch_payments(transaction, batch.id, PaymentState::batched);
-      check_payments_match(batch, payments);
-      return paypal_files(batch, payments, submission.settings);
-    }
-    case domain::PaymentMethod::check: {
+    case domain::PaymentMethod::paypal:
+      return paypal_files(batch, submit_payments(transaction, submission), submission.settings);
+    case domain::PaymentMethod::check:
       // Numbers are given before the file is written and roll back with it.
       pg::assign_check_numbers(transaction, batch.id);
-      const auto payments = pg::batch_payments(transaction, batch.id, PaymentState::batched);
-      check_payments_match(batch, payments);
-      return check_files(batch, payments, submission.settings,
+      return check_files(batch, submit_payments(transaction, submission), submission.settings,
                          submission.options.issue_date.value_or(clock.date_utc),
                          submission.program.settings.check_window_days);
-    }
     case domain::PaymentMethod::ach:
       return write_ach(transaction, submission, clock);
   }
@@ -105,19 +122,12 @@ void store_files(pg::Transaction& transaction, const Submission& submission,
   }
 }
 
-// The payments, the ledger and the batch move together, after the files are stored.
-void submit(pg::Transaction& transaction, const Submission& submission, BatchState batch_next) {
+// The ledger and the batch follow the payments, after the files are stored.
+void book_submission(pg::Transaction& transaction, const Submission& submission,
+                     BatchState batch_next) {
   const domain::Batch& batch = submission.batch;
-  const PaymentState from = PaymentState::batched;
-  const domain::PaymentTransition payment_move =
-      domain::transition(from, domain::PaymentEvent::submit);
-  DISBURSE_ASSERT(payment_move.ok());
-  const pg::MovedPayments moved = pg::move_batch_payments(
-      transaction, batch.id,
-      {from, payment_move.next, submission.actor.name,
-       "batch " + std::to_string(batch.id) + " file produced", false, true});
-  DISBURSE_ASSERT(moved.count == batch.items && moved.total == batch.total);
-  const auto entry = domain::ledger::entry_for_transition(from, payment_move.next, batch.total);
+  const auto entry =
+      domain::ledger::entry_for_transition(PaymentState::batched, submitted_state(), batch.total);
   DISBURSE_ASSERT(entry.has_value());
   pg::post_entry(transaction,
                  {batch.program_id, submission.actor.name,
@@ -169,9 +179,9 @@ BatchFiles produce_in(pg::Transaction& transaction, const Actor& actor,
                    ": no money moves any more");
   }
   const Submission submission{actor, settings, secrets, options, *program, *batch};
-  std::vector<domain::BatchFile> files = write_files(transaction, submission);
+  std::vector<domain::BatchFile> files = submit_and_write_files(transaction, submission);
   store_files(transaction, submission, files);
-  submit(transaction, submission, transition.next);
+  book_submission(transaction, submission, transition.next);
   audit_submission(transaction, submission, files);
   return {*pg::find_batch(transaction, batch_id), std::move(files), true};
 }

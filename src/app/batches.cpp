@@ -91,7 +91,7 @@ domain::Batch create_batch(pg::Transaction& transaction, const Actor& actor,
     throw InvalidInput("max items must be a whole number from 1 to " +
                        std::to_string(settings.batch_max_items));
   }
-  const auto program = pg::share_lock_program(transaction, request.program_id);
+  const auto program = pg::lock_program_for_batching(transaction, request.program_id);
   if (!program) throw NotFound("no program " + std::to_string(request.program_id));
   require_money_may_move(program->status, request.program_id);
   const PaymentState from = PaymentState::allocated;
@@ -135,10 +135,10 @@ BatchChange cancel_batch(pg::Transaction& transaction, const Actor& actor,
   if (transition.outcome == domain::TransitionOutcome::already_in_state) return {batch, false};
   if (!transition.ok()) throw Conflict(refusal(batch, domain::BatchEvent::cancel));
   const PaymentState from = PaymentState::batched;
-  const pg::MovedPayments moved = pg::move_batch_payments(
+  const pg::MovedPayments moved = pg::release_batch_payments(
       transaction, batch_id,
       {from, payment_target(from, domain::PaymentEvent::remove_from_batch), actor.name,
-       "batch " + std::to_string(batch_id) + " cancelled", true, false});
+       "batch " + std::to_string(batch_id) + " cancelled"});
   // A draft or approved batch holds exactly the payments it was created with.
   DISBURSE_ASSERT(moved.count == batch.items && moved.total == batch.total);
   pg::record_batch_state(transaction, batch_id, batch.state, transition.next);

@@ -90,14 +90,15 @@ std::string paypal_sender_batch_id(const domain::Batch& batch) {
 }
 
 std::vector<domain::BatchFile> paypal_files(const domain::Batch& batch,
-                                            const std::vector<pg::PayablePayment>& payments,
+                                            std::vector<pg::PayablePayment> payments,
                                             const PayoutSettings& settings) {
   std::vector<paypal::PayoutItem> items;
   items.reserve(payments.size());
-  for (const pg::PayablePayment& payment : payments) {
-    items.push_back({payment.reference, payment.email, payment.amount, batch.currency,
-                     settings.paypal_note});
+  for (pg::PayablePayment& payment : payments) {
+    items.push_back({std::move(payment.reference), std::move(payment.email), payment.amount,
+                     batch.currency, settings.paypal_note});
   }
+  payments = {};
   // Each part validates only its own items: duplicates across parts are caught here.
   if (const auto issues = paypal::validate_items(items); !issues.empty()) {
     throw InvalidInput("PayPal payouts file: payment " + issues.front().reference + " " +

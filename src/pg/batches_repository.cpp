@@ -1,8 +1,10 @@
 #include "disburse/pg/batches_repository.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "array_literal.hpp"
+#include "batch_membership.hpp"
 
 #include "disburse/domain/assert.hpp"
 
@@ -66,14 +68,24 @@ const char* rail_condition(domain::PaymentMethod method) {
   return "false";
 }
 
-std::string text_of(const pqxx::field& field) { return field.is_null() ? "" : field.as<std::string>(); }
+// NULL reads as empty. The length comes with the field: no scan for the terminator.
+// A batch statement joins up to a million payments to their claimants and sorts them: with
+// PostgreSQL's default 4 MB it spilled both to disk and took up to twice as long. The
+// setting lasts until the transaction ends; a larger batch spills again, gracefully.
+void allow_memory_for_whole_batch(Transaction& transaction) {
+  transaction.sql().exec0("SET LOCAL work_mem = '256MB'");
+}
+
+std::string text_of(const pqxx::field& field) {
+  return field.is_null() ? std::string() : std::string(field.c_str(), field.size());
+}
 
 }  // namespace
 
-std::optional<ProgramForBatching> share_lock_program(Transaction& transaction,
-                                                     std::int64_t program_id) {
+std::optional<ProgramForBatching> lock_program_for_batching(Transaction& transaction,
+                                                            std::int64_t program_id) {
   const pqxx::result rows = transaction.sql().exec_params(
-      "SELECT status, currency FROM programs WHERE id = $1 FOR SHARE", program_id);
+      "SELECT status, currency FROM programs WHERE id = $1 FOR UPDATE", program_id);
   if (rows.empty()) return std::nullopt;
   return ProgramForBatching{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
 }
@@ -85,27 +97,30 @@ std::optional<domain::Batch> create_batch_with_payments(Transaction& transaction
   const std::string method(domain::to_string(batch.method));
   const std::string sql =
       std::string(
-          "WITH chosen AS ("
+          "WITH chosen AS MATERIALIZED ("
           "  SELECT p.id, p.amount_cents FROM payments p JOIN claimants c ON c.id = p.claimant_id"
           "  WHERE p.program_id = $1 AND p.method = $2 AND p.state = $3 AND p.batch_id IS NULL"
           "  AND c.purged_at IS NULL AND ") +
       rail_condition(batch.method) +
-      "  ORDER BY p.id LIMIT $4 FOR UPDATE OF p SKIP LOCKED), "
-      "totals AS (SELECT count(*) AS items, coalesce(sum(amount_cents), 0) AS total "
-      "  FROM chosen), "
+      "  ORDER BY p.id LIMIT $4), "
       "batch AS (INSERT INTO batches (program_id, method, state, items, total_cents, currency, "
-      "  created_by_user_id, created_by) SELECT $1, $2, 'draft', items, total, $5, $6, $7 "
-      "  FROM totals WHERE items > 0 RETURNING id), "
+      "  created_by_user_id, created_by, first_payment_id, last_payment_id) "
+      "  SELECT $1, $2, 'draft', count(*), coalesce(sum(amount_cents), 0), $5, $6, $7, min(id), "
+      "  max(id) FROM chosen HAVING count(*) > 0 RETURNING id, items), "
       "moved AS (UPDATE payments p SET state = $8, batch_id = batch.id, state_changed_at = now() "
-      "  FROM chosen, batch WHERE p.id = chosen.id RETURNING p.id, batch.id AS batch_id), "
-      "events AS (INSERT INTO payment_events (payment_id, from_state, to_state, actor, reason) "
-      "  SELECT id, $3, $8, $7, 'added to batch ' || batch_id FROM moved) "
-      "SELECT id FROM batch";
+      "  FROM chosen, batch WHERE p.id = chosen.id AND p.state = $3 AND p.batch_id IS NULL "
+      "  RETURNING p.id), "
+      "event AS (INSERT INTO payment_events (batch_id, from_state, to_state, actor, reason) "
+      "  SELECT id, $3, $8, $7, 'added to batch ' || id FROM batch) "
+      "SELECT batch.id, batch.items, (SELECT count(*) FROM moved) FROM batch";
+  allow_memory_for_whole_batch(transaction);
   const pqxx::result rows = transaction.sql().exec_params(
       sql, batch.program_id, method, std::string(domain::to_string(from)), batch.max_items,
       batch.currency, batch.created_by_user_id, batch.created_by,
       std::string(domain::to_string(to)));
   if (rows.empty()) return std::nullopt;
+  // The program's lock keeps every chosen payment as it was read until the update.
+  DISBURSE_ASSERT(rows[0][1].as<std::int64_t>() == rows[0][2].as<std::int64_t>());
   return find_batch(transaction, rows[0][0].as<std::int64_t>());
 }
 
@@ -152,61 +167,106 @@ void record_batch_state(Transaction& transaction, std::int64_t batch_id, domain:
   DISBURSE_ASSERT(rows.size() == 1);
 }
 
-MovedPayments move_batch_payments(Transaction& transaction, std::int64_t batch_id,
-                                  const PaymentMove& move) {
-  const pqxx::row row = transaction.sql().exec_params1(
-      "WITH moved AS (UPDATE payments SET state = $3, state_changed_at = now(), "
-      "  batch_id = CASE WHEN $4 THEN NULL ELSE batch_id END, "
-      "  submitted_at = CASE WHEN $5 THEN now() ELSE submitted_at END "
-      "  WHERE batch_id = $1 AND state = $2 RETURNING id, amount_cents), "
-      "events AS (INSERT INTO payment_events (payment_id, from_state, to_state, actor, reason) "
-      "  SELECT id, $2, $3, $6, $7 FROM moved) "
-      "SELECT count(*), coalesce(sum(amount_cents), 0)::bigint FROM moved",
-      batch_id, std::string(domain::to_string(move.from)), std::string(domain::to_string(move.to)),
-      move.leave_batch, move.mark_submitted, move.actor, move.reason);
+namespace {
+
+std::string state_text(domain::PaymentState state) { return std::string(domain::to_string(state)); }
+
+// One row for the transition that every payment of the batch made (payment_history expands it).
+void record_batch_event(Transaction& transaction, std::int64_t batch_id, const BatchMove& move) {
+  transaction.sql().exec_params0(
+      "INSERT INTO payment_events (batch_id, from_state, to_state, actor, reason) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      batch_id, state_text(move.from), state_text(move.to), move.actor, move.reason);
+}
+
+PayablePayment read_payable(const pqxx::row& row) {
+  PayablePayment payment;
+  payment.id = row[0].as<std::int64_t>();
+  payment.reference = text_of(row[1]);
+  payment.amount = domain::Money::from_cents(row[2].as<std::int64_t>());
+  payment.first_name = text_of(row[3]);
+  payment.last_name = text_of(row[4]);
+  payment.email = text_of(row[5]);
+  payment.address1 = text_of(row[6]);
+  payment.address2 = text_of(row[7]);
+  payment.city = text_of(row[8]);
+  payment.state = text_of(row[9]);
+  payment.postal_code = text_of(row[10]);
+  payment.bank_routing_sealed = text_of(row[11]);
+  payment.bank_account_sealed = text_of(row[12]);
+  payment.bank_account_type = text_of(row[13]);
+  payment.check_number = row[14].as<std::int64_t>();
+  return payment;
+}
+
+}  // namespace
+
+MovedPayments release_batch_payments(Transaction& transaction, std::int64_t batch_id,
+                                     const BatchMove& move) {
+  record_batch_event(transaction, batch_id, move);
+  auto& sql = transaction.sql();
+  // Leaving the batch, a payment would lose the batch's events from its history: it gets its
+  // own copy of each first, at the time it happened.
+  const BatchRange range = batch_range(transaction, batch_id);
+  sql.exec_params0(
+      std::string("INSERT INTO payment_events (payment_id, from_state, to_state, actor, reason, "
+                  "occurred_at) SELECT p.id, e.from_state, e.to_state, e.actor, e.reason, "
+                  "e.occurred_at FROM payments p JOIN payment_events e ON e.batch_id = p.batch_id "
+                  "WHERE ") +
+          payment_in_batch_1_2_3 + " AND p.state = $4 ORDER BY e.id, p.id",
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from));
+  const pqxx::row row = sql.exec_params1(
+      std::string("WITH moved AS (UPDATE payments p SET state = $5, batch_id = NULL, "
+                  "state_changed_at = now() WHERE ") +
+          payment_in_batch_1_2_3 +
+          " AND p.state = $4 RETURNING p.amount_cents) "
+          "SELECT count(*), coalesce(sum(amount_cents), 0)::bigint FROM moved",
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from),
+      state_text(move.to));
   return {row[0].as<std::int64_t>(), domain::Money::from_cents(row[1].as<std::int64_t>())};
 }
 
-std::vector<PayablePayment> batch_payments(Transaction& transaction, std::int64_t batch_id,
-                                           domain::PaymentState state) {
+std::vector<PayablePayment> submit_batch_payments(Transaction& transaction,
+                                                  std::int64_t batch_id, const BatchMove& move) {
+  record_batch_event(transaction, batch_id, move);
+  const BatchRange range = batch_range(transaction, batch_id);
+  allow_memory_for_whole_batch(transaction);
   const pqxx::result rows = transaction.sql().exec_params(
-      "SELECT p.id, p.reference, p.amount_cents, c.first_name, c.last_name, c.email, c.address1, "
-      "c.address2, c.city, c.state, c.postal_code, c.bank_routing_sealed, c.bank_account_sealed, "
-      "c.bank_account_type, coalesce(p.check_number, 0) FROM payments p "
-      "JOIN claimants c ON c.id = p.claimant_id WHERE p.batch_id = $1 AND p.state = $2 "
-      "ORDER BY p.id",
-      batch_id, std::string(domain::to_string(state)));
+      std::string("WITH moved AS (UPDATE payments p SET state = $5, state_changed_at = now(), "
+                  "submitted_at = now() WHERE ") +
+          payment_in_batch_1_2_3 +
+          " AND p.state = $4 RETURNING p.id, p.reference, p.amount_cents, p.claimant_id, "
+          "p.check_number) "
+          "SELECT m.id, m.reference, m.amount_cents, c.first_name, c.last_name, c.email, "
+          "c.address1, c.address2, c.city, c.state, c.postal_code, c.bank_routing_sealed, "
+          "c.bank_account_sealed, c.bank_account_type, coalesce(m.check_number, 0) "
+          "FROM moved m JOIN claimants c ON c.id = m.claimant_id",
+      batch_id, range.first_payment_id, range.last_payment_id, state_text(move.from),
+      state_text(move.to));
+  // Put in order here rather than by the database, which would spill a million wide rows to
+  // disk: the row numbers are sorted by payment id, and each row is read once, in that order.
+  std::vector<std::pair<std::int64_t, pqxx::result::size_type>> order;
+  order.reserve(rows.size());
+  for (pqxx::result::size_type index = 0; index < rows.size(); index++) {
+    order.emplace_back(rows[index][0].as<std::int64_t>(), index);
+  }
+  std::sort(order.begin(), order.end());
   std::vector<PayablePayment> payments;
   payments.reserve(rows.size());
-  for (const auto& row : rows) {
-    PayablePayment payment;
-    payment.id = row[0].as<std::int64_t>();
-    payment.reference = row[1].as<std::string>();
-    payment.amount = domain::Money::from_cents(row[2].as<std::int64_t>());
-    payment.first_name = text_of(row[3]);
-    payment.last_name = text_of(row[4]);
-    payment.email = text_of(row[5]);
-    payment.address1 = text_of(row[6]);
-    payment.address2 = text_of(row[7]);
-    payment.city = text_of(row[8]);
-    payment.state = text_of(row[9]);
-    payment.postal_code = text_of(row[10]);
-    payment.bank_routing_sealed = text_of(row[11]);
-    payment.bank_account_sealed = text_of(row[12]);
-    payment.bank_account_type = text_of(row[13]);
-    payment.check_number = row[14].as<std::int64_t>();
-    payments.push_back(std::move(payment));
-  }
+  for (const auto& [id, index] : order) payments.push_back(read_payable(rows[index]));
   return payments;
 }
 
 void assign_check_numbers(Transaction& transaction, std::int64_t batch_id) {
+  const BatchRange range = batch_range(transaction, batch_id);
   transaction.sql().exec_params0(
-      "UPDATE payments p SET check_number = numbered.check_number FROM ("
-      "  SELECT id, nextval('payment_check_numbers') AS check_number FROM ("
-      "    SELECT id FROM payments WHERE batch_id = $1 AND check_number IS NULL ORDER BY id"
-      "  ) ordered) numbered WHERE p.id = numbered.id",
-      batch_id);
+      std::string("UPDATE payments q SET check_number = numbered.check_number FROM ("
+                  "  SELECT id, nextval('payment_check_numbers') AS check_number FROM ("
+                  "    SELECT p.id FROM payments p WHERE ") +
+          payment_in_batch_1_2_3 +
+          " AND p.check_number IS NULL ORDER BY p.id"
+          "  ) ordered) numbered WHERE q.id = numbered.id",
+      batch_id, range.first_payment_id, range.last_payment_id);
 }
 
 void store_trace_numbers(Transaction& transaction, std::int64_t batch_id,

@@ -159,6 +159,9 @@ std::vector<domain::Claim> lock_claims_past_cure_deadline(Transaction& transacti
       now_epoch_seconds, limit));
 }
 
+// OFFSET 0 keeps the lateral subquery whole, so that each payment's id reaches both halves of
+// the payment_history view as a value and each half is an index lookup: flattened into a join,
+// the planner hashed the whole view, a scan of every payment per claim page.
 std::vector<domain::ClaimHistoryEntry> claim_history(Transaction& transaction,
                                                      std::int64_t claimant_id) {
   const pqxx::result rows = transaction.sql().exec_params(
@@ -167,8 +170,9 @@ std::vector<domain::ClaimHistoryEntry> claim_history(Transaction& transaction,
       " SELECT 'claim' AS kind, occurred_at, id AS subject_id, coalesce(from_state, '') AS "
       "from_state, to_state, reason, actor, id AS sequence FROM claim_events WHERE claimant_id = $1"
       " UNION ALL"
-      " SELECT 'payment', e.occurred_at, e.payment_id, coalesce(e.from_state, ''), e.to_state, "
-      "e.reason, e.actor, e.id FROM payment_events e JOIN payments p ON p.id = e.payment_id "
+      " SELECT 'payment', h.occurred_at, h.payment_id, coalesce(h.from_state, ''), h.to_state, "
+      "h.reason, h.actor, h.event_id FROM payments p CROSS JOIN LATERAL ("
+      "  SELECT * FROM payment_history h WHERE h.payment_id = p.id OFFSET 0) h "
       "WHERE p.claimant_id = $1"
       " UNION ALL"
       " SELECT 'change_request', created_at, id, '', state, kind, 'customer', id "

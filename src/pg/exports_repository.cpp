@@ -45,8 +45,8 @@ void for_each_payment(Transaction& transaction, std::int64_t program_id, int pag
         "p.state, p.reference, p.batch_id, p.previous_payment_id, " DISBURSE_ISO("p.created_at")
         ", " DISBURSE_ISO("p.submitted_at") ", " DISBURSE_ISO("p.paid_at") ", "
         DISBURSE_ISO("p.state_changed_at") ", "
-        "(SELECT coalesce(string_agg(e.to_state || ' ' || " DISBURSE_ISO("e.occurred_at")
-        ", '; ' ORDER BY e.id), '') FROM payment_events e WHERE e.payment_id = p.id) "
+        "(SELECT coalesce(string_agg(h.to_state || ' ' || " DISBURSE_ISO("h.occurred_at")
+        ", '; ' ORDER BY h.event_id), '') FROM payment_history h WHERE h.payment_id = p.id) "
         "FROM payments p JOIN claimants c ON c.id = p.claimant_id "
         "WHERE p.program_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
         program_id, after, page_size);

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "batch_membership.hpp"
+
 #include "disburse/domain/assert.hpp"
 
 namespace disburse::pg {
@@ -57,11 +59,13 @@ ReconciliationLine read_line(const pqxx::row& row) {
 std::vector<ReconcilablePayment> lock_batch_payments(Transaction& transaction,
                                                      std::int64_t batch_id) {
   std::vector<ReconcilablePayment> payments;
+  const BatchRange range = batch_range(transaction, batch_id);
   for (const auto& row : transaction.sql().exec_params(
-           "SELECT id, claimant_id, reference, coalesce(trace_number, ''), "
-           "coalesce(check_number, 0), state, method, amount_cents, currency "
-           "FROM payments WHERE batch_id = $1 ORDER BY id FOR UPDATE",
-           batch_id)) {
+           std::string("SELECT p.id, p.claimant_id, p.reference, coalesce(p.trace_number, ''), "
+                       "coalesce(p.check_number, 0), p.state, p.method, p.amount_cents, "
+                       "p.currency FROM payments p WHERE ") +
+               payment_in_batch_1_2_3 + " ORDER BY p.id FOR UPDATE OF p",
+           batch_id, range.first_payment_id, range.last_payment_id)) {
     ReconcilablePayment payment;
     payment.id = row[0].as<std::int64_t>();
     payment.claimant_id = row[1].as<std::int64_t>();

@@ -1,5 +1,6 @@
 #include "disburse/security/crypto.hpp"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -45,20 +46,29 @@ std::string sha256_hex(std::string_view data) {
   return hasher.final_hex();
 }
 
-Sha256::Sha256() {
-  static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(state_));
-  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()));
+struct Sha256::Context {
+  EVP_MD_CTX* evp = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(evp); }
+};
+
+Sha256::Sha256() : context_(std::make_unique<Context>()) {
+  // Out of memory is the only way these fail.
+  DISBURSE_ASSERT(context_->evp != nullptr);
+  DISBURSE_ASSERT(EVP_DigestInit_ex(context_->evp, EVP_sha256(), nullptr) == 1);
 }
 
+Sha256::~Sha256() = default;
+
 void Sha256::update(std::string_view data) {
-  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()),
-                            bytes_of(data), data.size());
+  DISBURSE_ASSERT(EVP_DigestUpdate(context_->evp, data.data(), data.size()) == 1);
 }
 
 std::string Sha256::final_hex() {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()), digest);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  DISBURSE_ASSERT(EVP_DigestFinal_ex(context_->evp, digest, &length) == 1);
+  DISBURSE_ASSERT(length == crypto_hash_sha256_BYTES);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::vector<std::uint8_t> random_bytes(std::size_t count) {

@@ -204,7 +204,7 @@ void check_payout_invariants(TestDatabase& database, const PayoutFixture& fixtur
             "SELECT count(*) FROM payments p WHERE p.program_id = " + program +
             " AND (SELECT count(*) FILTER (WHERE to_state = 'batched') - "
             "count(*) FILTER (WHERE from_state = 'batched' AND to_state = 'allocated') "
-            "FROM payment_events e WHERE e.payment_id = p.id) <> "
+            "FROM payment_history e WHERE e.payment_id = p.id) <> "
             "CASE WHEN p.batch_id IS NULL THEN 0 ELSE 1 END") == "0");
   // One ledger entry per submitted batch.
   CHECK(database.scalar("SELECT count(*) FROM batches b WHERE b.program_id = " + program +

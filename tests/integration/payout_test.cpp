@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "claimant_fixture.hpp"
+#include "disburse/domain/claim_number.hpp"
 #include "disburse/formats/nacha.hpp"
 #include "disburse/security/crypto.hpp"
 #include "payout_fixture.hpp"
@@ -87,6 +89,28 @@ std::string count_where(TestDatabase& database, const std::string& condition) {
   return database.scalar("SELECT count(*) FROM payments WHERE " + condition);
 }
 
+// The payment moves in `claims show` of the claimant whose payment the clause picks (given a
+// real claim number first: the fixture's are placeholders).
+std::string payment_moves(TestDatabase& database, const std::string& order_and_limit) {
+  const std::string claimant_id =
+      database.scalar("SELECT p.claimant_id FROM payments p " + order_and_limit);
+  std::array<std::uint8_t, domain::claim_number_random_bytes> bytes{};
+  bytes[0] = static_cast<std::uint8_t>(std::stoi(claimant_id));
+  const std::string claim_number = domain::make_claim_number(bytes);
+  database.execute("UPDATE claimants SET claim_number = '" + claim_number + "' WHERE id = " +
+                   claimant_id);
+  const CommandResult shown = as_user(database, "checker", {"claims", "show", claim_number});
+  REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
+  const json claim = json::parse(shown.out);
+  std::string moves;
+  for (const json& entry : claim["history"]) {
+    if (entry["kind"] != "payment") continue;
+    if (!moves.empty()) moves += ' ';
+    moves += entry["from_state"].get<std::string>() + ">" + entry["to_state"].get<std::string>();
+  }
+  return moves;
+}
+
 // Runs the whole path for one method and returns the produced files' description.
 json full_path(TestDatabase& database, const PayoutFixture& fixture, const std::string& method,
                std::int64_t expected_items, const std::string& dir,
@@ -127,9 +151,13 @@ json full_path(TestDatabase& database, const PayoutFixture& fixture, const std::
     CHECK(slurp(dir + "/" + name) == slurp(again_dir + "/" + name));
   }
   CHECK(database.scalar("SELECT count(*) FROM ledger_entries WHERE batch_id = " + batch_id) == "1");
-  CHECK(database.scalar("SELECT count(*) FROM payment_events e JOIN payments p ON p.id = "
-                        "e.payment_id WHERE e.to_state = 'submitted' AND p.batch_id = " +
+  // Each payment's history has the batch's two moves, recorded once for the whole batch.
+  CHECK(database.scalar("SELECT count(*) FROM payment_history h JOIN payments p ON p.id = "
+                        "h.payment_id WHERE h.to_state = 'submitted' AND p.batch_id = " +
                         batch_id) == std::to_string(expected_items));
+  CHECK(database.scalar("SELECT string_agg(from_state || '>' || to_state, ' ' ORDER BY id) FROM "
+                        "payment_events WHERE batch_id = " + batch_id) ==
+        "allocated>batched batched>submitted");
   check_payout_invariants(database, fixture);
   return files;
 }
@@ -278,6 +306,12 @@ TEST_CASE("cancelling a draft returns its payments to allocated for the next bat
   // A submitted batch can no longer be cancelled.
   CHECK(as_user(database, "maker", {"batch", "cancel", std::to_string(second["batch_id"].get<std::int64_t>())})
             .exit_code == 4);
+  // A claim's history shows every move of its payment, the cancelled batch's too, though each
+  // batch recorded its moves once for all of its payments.
+  CHECK(payment_moves(database, "ORDER BY p.id LIMIT 1") ==
+        "allocated>batched batched>allocated allocated>batched batched>submitted");
+  CHECK(payment_moves(database, "ORDER BY p.id DESC LIMIT 1") ==
+        "allocated>batched batched>submitted");
   check_payout_invariants(database, fixture);
   std::filesystem::remove_all(scratch_path("cancel"));
 }
@@ -328,7 +362,8 @@ TEST_CASE("concurrent batch creations never take the same payment") {
   CHECK(database.scalar("SELECT count(*) FROM batches") == "6");
   CHECK(database.scalar("SELECT sum(items) FROM batches") == "1800");
   CHECK(count_where(database, "state = 'batched'") == "1800");
-  CHECK(database.scalar("SELECT count(*) FROM payment_events WHERE to_state = 'batched'") == "1800");
+  CHECK(database.scalar("SELECT count(*) FROM payment_history WHERE to_state = 'batched'") ==
+        "1800");
   check_payout_invariants(database, fixture);
 }
 
@@ -482,6 +517,36 @@ TEST_CASE("the API creates, approves and files a batch, and honours the Idempote
   REQUIRE(books->status == 200);
   CHECK(json::parse(books->body)["ok"] == true);
   check_payout_invariants(database, fixture);
+}
+
+TEST_CASE("payments and batches are never deleted, which their events rely on") {
+  TestDatabase database;
+  add_finance_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {3, 0, 0, 0});
+  create_batch(database, fixture.program_id, "paypal");
+  CHECK_THROWS(database.execute("DELETE FROM payments WHERE id = (SELECT min(id) FROM payments)"));
+  CHECK_THROWS(database.execute("DELETE FROM batches"));
+  CHECK_THROWS(database.execute("TRUNCATE payments, batches CASCADE"));
+  CHECK(count_where(database, "state = 'batched'") == "3");
+  check_payout_invariants(database, fixture);
+}
+
+TEST_CASE("the database keeps one live payment per claimant and round, whatever batch it is in") {
+  TestDatabase database;
+  add_finance_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {1, 0, 0, 0});
+  create_batch(database, fixture.program_id, "paypal");
+  const std::string second_attempt =
+      "INSERT INTO payments (program_id, claimant_id, round, attempt, run_id, method, "
+      "amount_cents, currency, state, reference) SELECT program_id, claimant_id, round, 2, run_id, "
+      "method, amount_cents, currency, 'allocated', reference || '-2' FROM payments";
+  CHECK(database.scalar("SELECT live FROM payments") == "t");
+  CHECK_THROWS(database.execute(second_attempt));
+  // A returned payment is dead: it makes room for the claimant's next one.
+  database.execute("UPDATE payments SET state = 'returned'");
+  CHECK(database.scalar("SELECT live FROM payments") == "f");
+  database.execute(second_attempt);
+  CHECK(database.scalar("SELECT count(*) FROM payments WHERE live") == "1");
 }
 
 TEST_CASE("disburse check names a break when the payments and the ledger disagree") {

@@ -19,8 +19,9 @@ namespace disburse::app {
 // PayPal's sender_batch_id of a batch, before the "-p1" part suffix: unique per installation.
 std::string paypal_sender_batch_id(const domain::Batch& batch);
 
+// Takes the payments by value: their references and emails move into the items.
 std::vector<domain::BatchFile> paypal_files(const domain::Batch& batch,
-                                            const std::vector<pg::PayablePayment>& payments,
+                                            std::vector<pg::PayablePayment> payments,
                                             const PayoutSettings& settings);
 
 // The check register (part 1) and the Positive Pay issue file (part 2). Every payment must

@@ -1,7 +1,9 @@
 #pragma once
 // Batches and the payments in them (issue 5). Payment states move set-based: the use case asks
 // the pure transition function for the move and passes both states here, and every statement
-// only touches payments still in the `from` state, writing one payment_events row per payment.
+// only touches payments still in the `from` state. A move of all of a batch's payments is
+// recorded as one payment_events row naming the batch (the view payment_history gives each
+// payment its share of it), so that batching a million payments writes a million rows once.
 
 #include <chrono>
 #include <cstdint>
@@ -15,14 +17,15 @@
 
 namespace disburse::pg {
 
-// What batch creation needs to know about the program, read under a share lock so that its
-// status cannot change meanwhile while concurrent batch creations still run side by side.
+// What batch creation needs to know about the program, read under the program's row lock:
+// its status cannot change meanwhile, and batch creations of one program run one at a time, so
+// that two of them never take the same payment without a lock on every payment row.
 struct ProgramForBatching {
   std::string status;
   std::string currency;
 };
-std::optional<ProgramForBatching> share_lock_program(Transaction& transaction,
-                                                     std::int64_t program_id);
+std::optional<ProgramForBatching> lock_program_for_batching(Transaction& transaction,
+                                                            std::int64_t program_id);
 
 struct NewBatch {
   std::int64_t program_id = 0;
@@ -33,10 +36,10 @@ struct NewBatch {
   std::string created_by;
 };
 
-// In one statement: picks up to max_items payments of the method in `from` whose claimant has
-// what the rail needs, locked FOR UPDATE SKIP LOCKED so that a concurrent creation takes others,
-// creates the draft batch with their count and total, and moves them to `to` with an event each.
-// Nothing is written when no payment qualifies.
+// In one statement, under lock_program_for_batching's lock: picks up to max_items payments of
+// the method in `from` whose claimant has what the rail needs, creates the draft batch with
+// their count, total and id range, moves them to `to` and records the batch's event. Nothing
+// is written when no payment qualifies.
 std::optional<domain::Batch> create_batch_with_payments(Transaction& transaction,
                                                         const NewBatch& batch,
                                                         domain::PaymentState from,
@@ -55,13 +58,12 @@ void record_batch_approval(Transaction& transaction, std::int64_t batch_id,
 void record_batch_state(Transaction& transaction, std::int64_t batch_id, domain::BatchState from,
                         domain::BatchState to);
 
-struct PaymentMove {
+// A transition that all of a batch's payments make together.
+struct BatchMove {
   domain::PaymentState from = domain::PaymentState::batched;
   domain::PaymentState to = domain::PaymentState::batched;
   std::string actor;
   std::string reason;
-  bool leave_batch = false;     // Clears batch_id: the payment is in no batch any more.
-  bool mark_submitted = false;  // Sets submitted_at.
 };
 
 struct MovedPayments {
@@ -69,9 +71,10 @@ struct MovedPayments {
   domain::Money total;
 };
 
-// Moves the batch's payments that are in move.from to move.to.
-MovedPayments move_batch_payments(Transaction& transaction, std::int64_t batch_id,
-                                  const PaymentMove& move);
+// Moves the batch's payments that are in move.from to move.to and out of the batch (a cancelled
+// batch): each keeps a copy of the batch's events, its own history now.
+MovedPayments release_batch_payments(Transaction& transaction, std::int64_t batch_id,
+                                     const BatchMove& move);
 
 // A payment with what its rail needs, for writing the provider file. Bank data stays sealed.
 struct PayablePayment {
@@ -92,12 +95,11 @@ struct PayablePayment {
   std::int64_t check_number = 0;  // 0 when none was assigned.
 };
 
-// The batch's payments in `state`, in payment id order (the order of every file).
-std::vector<PayablePayment> batch_payments(Transaction& transaction, std::int64_t batch_id,
-                                           domain::PaymentState state);
+// Moves the batch's payments that are in move.from to move.to, setting submitted_at, and
+// returns them in payment id order (the order of every file): one pass over the rows for both.
+std::vector<PayablePayment> submit_batch_payments(Transaction& transaction,
+                                                  std::int64_t batch_id, const BatchMove& move);
 
-// Gives every payment of the batch without a check number the next numbers of the
-// payment_check_numbers sequence, in payment id order.
 void assign_check_numbers(Transaction& transaction, std::int64_t batch_id);
 
 // Stores the trace number the NACHA writer gave each reference.

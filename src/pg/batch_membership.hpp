@@ -2,7 +2,7 @@
 // Which payments are in a batch, in SQL. Internal to src/pg.
 //
 // No index mentions payments.batch_id (an index on it would make every batch move a non-HOT
-// update, see migrations/0007_payout_throughput.sql). A batch records the id range of the
+// update, see migrations/0008_payout_throughput.sql). A batch records the id range of the
 // payments its creation took instead, so the payments of one batch are a primary-key range
 // scan, and `batch_id` decides membership exactly: a range may also hold payments of other
 // batches or of none.

@@ -54,8 +54,10 @@ std::optional<domain::Batch> first_batch(const pqxx::result& rows) {
 const char* rail_condition(domain::PaymentMethod method) {
   switch (method) {
     case domain::PaymentMethod::paypal:
-      return "c.email ~ '^[^@[:space:]\"]+@[^@[:space:]\"]+\\.[^@[:space:]\"]+$' "
-             "AND length(c.email) <= 254";
+      // formats::paypal::is_valid_email: printable ASCII without '"' or ',', one '@', not
+      // starting with = + - @ (a spreadsheet formula), a dot in the domain, not at its ends.
+      return "c.email ~ '^[!#-*./-<>?A-~][!#-+./-?A-~-]*@[!#-+/-?A-~-]+\\.[!#-+./-?A-~-]*"
+             "[!#-+/-?A-~-]$' AND length(c.email) <= 254";
     case domain::PaymentMethod::check:
       return "coalesce(c.address1, '') <> '' AND coalesce(c.city, '') <> '' "
              "AND c.state ~ '^[A-Z]{2}$' AND c.postal_code ~ '^[0-9]{5}(-[0-9]{4})?$' "

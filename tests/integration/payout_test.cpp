@@ -197,6 +197,24 @@ TEST_CASE("a PayPal batch goes from allocated payments to a submitted payouts fi
   std::filesystem::remove_all(dir + "-again");
 }
 
+TEST_CASE("a PayPal batch leaves out an email its file could not carry, so the file is never refused") {
+  TestDatabase database;
+  add_finance_team(database);
+  const PayoutFixture fixture = seed_payouts(database, {4, 0, 0, 0});
+  database.execute(
+      "UPDATE claimants c SET email = v.email FROM (SELECT claimant_id, row_number() OVER "
+      "(ORDER BY id) AS n FROM payments WHERE method = 'paypal') p, (VALUES (1, '=cmd@evil.example'), "
+      "(2, 'pat,lee@example.com'), (3, 'jos\u00e9@example.com')) AS v(n, email) "
+      "WHERE c.id = p.claimant_id AND p.n = v.n");
+  const std::string dir = scratch_path("paypal-emails");
+  const json files = full_path(database, fixture, "paypal", 1, dir, {});
+  REQUIRE(files["files"].size() == 1);
+  CHECK(count_where(database, "method = 'paypal' AND state = 'allocated'") == "3");
+  CHECK(count_where(database, "method = 'paypal' AND state = 'submitted'") == "1");
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir + "-again");
+}
+
 TEST_CASE("a check batch gets check numbers, a register and a Positive Pay file") {
   TestDatabase database;
   add_finance_team(database);

@@ -237,16 +237,39 @@ TEST_CASE("no cell of any CSV download can run as a spreadsheet formula") {
       downloads["/api/v1/batches/{id}/file"].push_back(base + "?part=" + std::to_string(part));
     }
   }
-  // The console's download serves the API's stored bytes: the checks below cover it.
+  // The console's downloads, fetched with a session.
+  const std::string console_program = "/admin/programs/" + std::to_string(hostile.program_id);
+  const std::map<std::string, std::vector<std::string>> console_downloads = {
+      {"/admin/imports/{id}/rejected.csv",
+       {"/admin/imports/" + std::to_string(hostile.import_id) + "/rejected.csv"}},
+      {"/admin/allocations/{id}/shares.csv",
+       {"/admin/allocations/" + std::to_string(hostile.run_id) + "/shares.csv"}},
+      {"/admin/reconciliations/{id}/report.csv",
+       {"/admin/reconciliations/" + std::to_string(hostile.reconciliation_id) + "/report.csv"}},
+      {"/admin/programs/{id}/exports/{kind}.csv",
+       {console_program + "/exports/payments.csv", console_program + "/exports/regulator.csv"}},
+  };
+  // The console's batch file serves the API's stored bytes: the checks below cover it.
   const std::string console_download = "/admin/batches/{id}/file";
   for (const auto& route : registered_routes(database)) {
     const bool download = route.pattern.ends_with(".csv") || route.pattern.ends_with("/file");
     if (!download || route.pattern == console_download) continue;
     CAPTURE(route.pattern);
-    REQUIRE_MESSAGE(downloads.contains(route.pattern), "add the new download to this walk");
+    REQUIRE_MESSAGE((downloads.contains(route.pattern) || console_downloads.contains(route.pattern)),
+                    "add the new download to this walk");
   }
   Browser admin(server.port());
   REQUIRE(admin.sign_in("ada", password_of("ada"))->status == 303);
+  for (const auto& [pattern, paths] : console_downloads) {
+    for (const std::string& path : paths) {
+      CAPTURE(path);
+      const auto response = admin.client.Get(path, admin.cookies());
+      REQUIRE(response);
+      REQUIRE(response->status == 200);
+      CHECK(response->get_header_value("Content-Type").starts_with("text/csv"));
+      check_no_formula(path, response->body);
+    }
+  }
   const std::string csrf = form_csrf(admin.client.Get("/admin/users", admin.cookies())->body);
   const std::string batch = std::to_string(hostile.check_batch_id);
   const auto from_console = admin.client.Post("/admin/batches/" + batch + "/file", admin.cookies(),

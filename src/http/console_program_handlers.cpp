@@ -6,6 +6,7 @@
 // is approved).
 
 #include "console_page.hpp"
+#include "export_download.hpp"
 #include "disburse/app/allocations.hpp"
 #include "disburse/app/exports.hpp"
 #include "disburse/app/programs.hpp"
@@ -69,20 +70,7 @@ void export_csv(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     const app::Actor actor = session.actor;
     app::require(actor, domain::Permission::export_reports);
-    const std::int64_t program_id = exchange.id_parameter(0);
-    const std::string kind = exchange.text_parameter(1);
-    try {
-      app::check_export_kind(kind);
-    } catch (const InvalidInput& error) {
-      throw NotFound(error.what());
-    }
-    pg::Database& database = exchange.services.database;
-    // Refused here, as a page, before the streamed body starts.
-    app::show_program(database, actor, program_id);
-    exchange.stream_csv("program-" + std::to_string(program_id) + "-" + kind + ".csv",
-                        [&database, actor, program_id, kind](std::ostream& out) {
-                          app::write_export(database, actor, program_id, kind, out);
-                        });
+    stream_program_export(exchange, actor, exchange.id_parameter(0), exchange.text_parameter(1));
   });
 }
 

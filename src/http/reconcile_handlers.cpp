@@ -12,6 +12,7 @@
 #include "disburse/app/reconciliation.hpp"
 #include "disburse/app/reissue.hpp"
 #include "disburse/domain/errors.hpp"
+#include "export_download.hpp"
 #include "router.hpp"
 
 namespace disburse::http {
@@ -119,23 +120,9 @@ void purge_program(Exchange& exchange) {
   });
 }
 
-// An unknown kind is answered 404, like any unknown path.
 void export_csv(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::export_reports);
-  const std::int64_t program_id = exchange.id_parameter(0);
-  const std::string kind = exchange.text_parameter(1);
-  try {
-    app::check_export_kind(kind);
-  } catch (const InvalidInput& error) {
-    throw NotFound(error.what());
-  }
-  pg::Database& database = exchange.services.database;
-  // Refuse an unknown program with a proper status before the streamed body starts.
-  app::show_program(database, actor, program_id);
-  exchange.stream_csv("program-" + std::to_string(program_id) + "-" + kind + ".csv",
-                      [&database, actor, program_id, kind](std::ostream& out) {
-                        app::write_export(database, actor, program_id, kind, out);
-                      });
+  stream_program_export(exchange, actor, exchange.id_parameter(0), exchange.text_parameter(1));
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 -- cycling through program, claims, batches, audit and books pages. Arguments: the token, the
 -- program id. Prints one machine-readable summary line, like status.lua.
 
-local paths = {}
-local next_index = 1
+-- request() and done() come from wrk_cycle.lua, next to this script.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "wrk_cycle.lua")
+paths = {}
 
 function init(args)
   wrk.headers["Authorization"] = "Bearer " .. args[1]
@@ -17,18 +18,4 @@ function init(args)
     "/api/v1/programs",
   }
   next_index = math.random(#paths)
-end
-
-function request()
-  next_index = next_index % #paths + 1
-  return wrk.format("GET", paths[next_index])
-end
-
-function done(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format(
-    "WRK_RESULT requests=%d duration_us=%d non_2xx=%d socket_errors=%d p50_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.duration, errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
 end

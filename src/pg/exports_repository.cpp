@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "keyset.hpp"
+
 namespace disburse::pg {
 
 namespace {
@@ -39,8 +41,10 @@ PaymentExportRow read_payment(const pqxx::row& row) {
 void for_each_payment(Transaction& transaction, std::int64_t program_id, int page_size,
                       const std::function<void(const PaymentExportRow&)>& visit) {
   std::int64_t after = 0;
-  for (;;) {
-    const pqxx::result rows = transaction.sql().exec_params(
+  for_each_keyset_page(
+      page_size,
+      [&] {
+        return transaction.sql().exec_params(
         "SELECT p.id, c.claim_number, p.round, p.attempt, p.method, p.amount_cents, p.currency, "
         "p.state, p.reference, p.batch_id, p.previous_payment_id, " DISBURSE_ISO("p.created_at")
         ", " DISBURSE_ISO("p.submitted_at") ", " DISBURSE_ISO("p.paid_at") ", "
@@ -50,44 +54,44 @@ void for_each_payment(Transaction& transaction, std::int64_t program_id, int pag
         "FROM payments p JOIN claimants c ON c.id = p.claimant_id "
         "WHERE p.program_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
         program_id, after, page_size);
-    for (const auto& row : rows) {
-      const PaymentExportRow payment = read_payment(row);
-      after = payment.id;
-      visit(payment);
-    }
-    if (static_cast<int>(rows.size()) < page_size) return;
-  }
+      },
+      [&](const pqxx::row& row) {
+        const PaymentExportRow payment = read_payment(row);
+        after = payment.id;
+        visit(payment);
+      });
 }
 
 void for_each_posting(Transaction& transaction, std::int64_t program_id, int page_size,
                       const std::function<void(const LedgerExportRow&)>& visit) {
   std::int64_t after_entry = 0;
   std::string after_account;
-  for (;;) {
-    const pqxx::result rows = transaction.sql().exec_params(
+  for_each_keyset_page(
+      page_size,
+      [&] {
+        return transaction.sql().exec_params(
         "SELECT e.id, " DISBURSE_ISO("e.created_at") ", e.kind, p.account, p.amount_cents, "
         "e.memo, e.run_id, e.batch_id, e.payment_id, e.actor "
         "FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id "
         "WHERE e.program_id = $1 AND (e.id, p.account) > ($2, $3) "
         "ORDER BY e.id, p.account LIMIT $4",
         program_id, after_entry, after_account, page_size);
-    for (const auto& row : rows) {
-      LedgerExportRow posting{row[0].as<std::int64_t>(),
-                              row[1].as<std::string>(),
-                              row[2].as<std::string>(),
-                              row[3].as<std::string>(),
-                              domain::Money::from_cents(row[4].as<std::int64_t>()),
-                              row[5].as<std::string>(),
-                              id_or_zero(row[6]),
-                              id_or_zero(row[7]),
-                              id_or_zero(row[8]),
-                              row[9].as<std::string>()};
-      after_entry = posting.entry_id;
-      after_account = posting.account;
-      visit(posting);
-    }
-    if (static_cast<int>(rows.size()) < page_size) return;
-  }
+      },
+      [&](const pqxx::row& row) {
+        LedgerExportRow posting{row[0].as<std::int64_t>(),
+                                row[1].as<std::string>(),
+                                row[2].as<std::string>(),
+                                row[3].as<std::string>(),
+                                domain::Money::from_cents(row[4].as<std::int64_t>()),
+                                row[5].as<std::string>(),
+                                id_or_zero(row[6]),
+                                id_or_zero(row[7]),
+                                id_or_zero(row[8]),
+                                row[9].as<std::string>()};
+        after_entry = posting.entry_id;
+        after_account = posting.account;
+        visit(posting);
+      });
 }
 
 void for_each_regulator_row(Transaction& transaction, std::int64_t program_id,
@@ -112,8 +116,10 @@ void for_each_discrepancy(Transaction& transaction, std::int64_t program_id, int
                           const std::function<void(const DiscrepancyRow&)>& visit) {
   std::int64_t after_reconciliation = 0;
   std::int64_t after_line = 0;
-  for (;;) {
-    const pqxx::result rows = transaction.sql().exec_params(
+  for_each_keyset_page(
+      page_size,
+      [&] {
+        return transaction.sql().exec_params(
         "SELECT r.id, r.batch_id, r.kind, " DISBURSE_ISO("r.created_at") ", l.line_number, "
         "l.reference, coalesce(l.payment_id, 0), l.reported_status, l.amount_cents, l.currency, "
         "l.outcome, l.detail FROM reconciliations r "
@@ -122,27 +128,26 @@ void for_each_discrepancy(Transaction& transaction, std::int64_t program_id, int
         "('unknown_reference', 'amount_mismatch', 'currency_mismatch', 'duplicate', "
         "'contradicting', 'malformed') ORDER BY r.id, l.line_number LIMIT $4",
         program_id, after_reconciliation, after_line, page_size);
-    for (const auto& row : rows) {
-      DiscrepancyRow discrepancy;
-      discrepancy.reconciliation_id = row[0].as<std::int64_t>();
-      discrepancy.batch_id = row[1].as<std::int64_t>();
-      discrepancy.kind = row[2].as<std::string>();
-      discrepancy.created_at = row[3].as<std::string>();
-      discrepancy.line.line_number = row[4].as<std::int64_t>();
-      discrepancy.line.reference = row[5].as<std::string>();
-      discrepancy.line.payment_id = row[6].as<std::int64_t>();
-      discrepancy.line.reported_status = row[7].as<std::string>();
-      if (!row[8].is_null())
-        discrepancy.line.amount = domain::Money::from_cents(row[8].as<std::int64_t>());
-      discrepancy.line.currency = row[9].as<std::string>();
-      discrepancy.line.outcome = row[10].as<std::string>();
-      discrepancy.line.detail = row[11].as<std::string>();
-      after_reconciliation = discrepancy.reconciliation_id;
-      after_line = discrepancy.line.line_number;
-      visit(discrepancy);
-    }
-    if (static_cast<int>(rows.size()) < page_size) return;
-  }
+      },
+      [&](const pqxx::row& row) {
+        DiscrepancyRow discrepancy;
+        discrepancy.reconciliation_id = row[0].as<std::int64_t>();
+        discrepancy.batch_id = row[1].as<std::int64_t>();
+        discrepancy.kind = row[2].as<std::string>();
+        discrepancy.created_at = row[3].as<std::string>();
+        discrepancy.line.line_number = row[4].as<std::int64_t>();
+        discrepancy.line.reference = row[5].as<std::string>();
+        discrepancy.line.payment_id = row[6].as<std::int64_t>();
+        discrepancy.line.reported_status = row[7].as<std::string>();
+        if (!row[8].is_null())
+          discrepancy.line.amount = domain::Money::from_cents(row[8].as<std::int64_t>());
+        discrepancy.line.currency = row[9].as<std::string>();
+        discrepancy.line.outcome = row[10].as<std::string>();
+        discrepancy.line.detail = row[11].as<std::string>();
+        after_reconciliation = discrepancy.reconciliation_id;
+        after_line = discrepancy.line.line_number;
+        visit(discrepancy);
+      });
 }
 
 #undef DISBURSE_ISO

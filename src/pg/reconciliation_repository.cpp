@@ -3,8 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "batch_membership.hpp"
-
 #include "disburse/domain/assert.hpp"
+#include "keyset.hpp"
 
 namespace disburse::pg {
 
@@ -160,19 +160,20 @@ void insert_line(Transaction& transaction, std::int64_t reconciliation_id, std::
 void for_each_line(Transaction& transaction, std::int64_t reconciliation_id, int page_size,
                    const std::function<void(const ReconciliationLine&)>& visit) {
   std::int64_t after = -1;
-  for (;;) {
-    const pqxx::result rows = transaction.sql().exec_params(
-        "SELECT line_number, reference, payment_id, reported_status, amount_cents, currency, "
-        "outcome, from_state, to_state, fingerprint, detail FROM reconciliation_lines "
-        "WHERE reconciliation_id = $1 AND line_number > $2 ORDER BY line_number LIMIT $3",
-        reconciliation_id, after, page_size);
-    for (const auto& row : rows) {
-      const ReconciliationLine line = read_line(row);
-      after = line.line_number;
-      visit(line);
-    }
-    if (static_cast<int>(rows.size()) < page_size) return;
-  }
+  for_each_keyset_page(
+      page_size,
+      [&] {
+        return transaction.sql().exec_params(
+            "SELECT line_number, reference, payment_id, reported_status, amount_cents, currency, "
+            "outcome, from_state, to_state, fingerprint, detail FROM reconciliation_lines "
+            "WHERE reconciliation_id = $1 AND line_number > $2 ORDER BY line_number LIMIT $3",
+            reconciliation_id, after, page_size);
+      },
+      [&](const pqxx::row& row) {
+        const ReconciliationLine line = read_line(row);
+        after = line.line_number;
+        visit(line);
+      });
 }
 
 std::vector<ReconciliationLine> lines_page(Transaction& transaction, std::int64_t reconciliation_id,

@@ -119,6 +119,8 @@ Config load_config(const EnvironmentLookup& lookup) {
     config.secret_key_file = *file;
   }
   config.pool_size = read_integer(lookup, "DISBURSE_POOL_SIZE", config.pool_size, 1, 512);
+  config.portal_lookup_threads = read_integer(lookup, "DISBURSE_PORTAL_LOOKUP_THREADS",
+                                              config.portal_lookup_threads, 1, 64);
   config.pool_acquire_timeout_ms = read_integer(lookup, "DISBURSE_POOL_ACQUIRE_TIMEOUT_MS",
                                                 config.pool_acquire_timeout_ms, 10, 60000);
   config.statement_timeout_ms = read_integer(lookup, "DISBURSE_STATEMENT_TIMEOUT_MS",

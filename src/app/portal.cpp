@@ -112,8 +112,8 @@ std::int64_t record_change(pg::Database& database, const pg::PortalClaim& claim,
 
 }  // namespace
 
-StatusResult look_up_status(pg::Database& database, const security::SecretBox& secrets,
-                            const pg::RateLimitSettings& limits, const StatusQuery& query) {
+StatusResult look_up_status(pg::Database& database, pg::PortalLookups& lookups,
+                            const security::SecretBox& secrets, const StatusQuery& query) {
   StatusResult result;
   std::string claim_number;
   result.claim_number_check = domain::check_claim_number(query.claim_number, claim_number);
@@ -127,13 +127,13 @@ StatusResult look_up_status(pg::Database& database, const security::SecretBox& s
     return result;
   }
   const std::vector<std::string> buckets = buckets_for(secrets, query.client_address, claim_number);
-  const pg::PortalLookup lookup = pg::lookup_portal_claim(
-      database, claim_number, std::string(domain::zip5_of(postal_code)), buckets, limits);
+  const pg::PortalLookup lookup = lookups.lookup(
+      {claim_number, std::string(domain::zip5_of(postal_code)), buckets[0], buckets[1]});
   throw_if_limited(lookup);
   if (!lookup.claim) {
     // A purged program's answer counts as a failure too, so that probing claim numbers stays
     // throttled whatever the answer.
-    count_failure(database, buckets, limits);
+    count_failure(database, buckets, lookups.limits());
     result.outcome =
         lookup.program_purged ? LookupOutcome::program_purged : LookupOutcome::not_found;
     return result;
@@ -144,19 +144,19 @@ StatusResult look_up_status(pg::Database& database, const security::SecretBox& s
   return result;
 }
 
-ChangeResult request_change(pg::Database& database, const security::SecretBox& secrets,
-                            const pg::RateLimitSettings& limits, const ChangeRequestInput& input) {
+ChangeResult request_change(pg::Database& database, pg::PortalLookups& lookups,
+                            const security::SecretBox& secrets, const ChangeRequestInput& input) {
   check_kind(input.kind);
   const std::optional<std::string> sealed = sealed_details(secrets, input);
   ChangeResult result;
-  result.status = look_up_status(database, secrets, limits, input.who);
+  result.status = look_up_status(database, lookups, secrets, input.who);
   result.outcome = outcome_of(result.status.outcome);
   if (result.outcome != ChangeOutcome::recorded) return result;
   const pg::PortalClaim& claim = *result.status.claim;
   if (!domain::last_name_matches(input.last_name, claim.last_name)) {
     // A wrong last name counts like a wrong ZIP, and looks the same to the customer.
     count_failure(database, buckets_for(secrets, input.who.client_address, claim.claim_number),
-                  limits);
+                  lookups.limits());
     result.outcome = ChangeOutcome::not_verified;
     result.status = StatusResult{};
     return result;
@@ -168,7 +168,7 @@ ChangeResult request_change(pg::Database& database, const security::SecretBox& s
   }
   result.change_request_id = record_change(database, claim, input.kind, sealed);
   // The page shows the claim as it is now, with the request pending.
-  result.status = look_up_status(database, secrets, limits, input.who);
+  result.status = look_up_status(database, lookups, secrets, input.who);
   return result;
 }
 

@@ -14,6 +14,7 @@
 #include "disburse/app/config.hpp"
 #include "disburse/domain/roles.hpp"
 #include "disburse/pg/database.hpp"
+#include "disburse/pg/portal_lookups.hpp"
 #include "disburse/security/crypto.hpp"
 #include "metrics.hpp"
 
@@ -24,6 +25,7 @@ struct Services {
   pg::Database& database;
   const security::SecretBox& secrets;
   Metrics& metrics;
+  pg::PortalLookups& portal_lookups;
 };
 
 class Exchange {

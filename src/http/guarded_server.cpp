@@ -34,6 +34,10 @@ constexpr double minimum_body_bytes_per_second = 1024;
 // so that it sees the answer instead of a reset.
 constexpr std::chrono::milliseconds linger_time{1000};
 constexpr std::size_t linger_bytes = 1024 * 1024;
+// A response is gathered and sent whole when the server next reads or closes: httplib writes
+// the head and the body separately, and with TCP_NODELAY each write would be its own segment
+// for the client to wake up for. A large (streamed) response goes out in pieces of this size.
+constexpr std::size_t send_buffer_bytes = 64 * 1024;
 
 int to_milliseconds(time_t seconds, time_t microseconds) {
   return static_cast<int>(seconds * 1000 + microseconds / 1000);
@@ -120,6 +124,10 @@ class ConnectionStream : public httplib::Stream {
  public:
   ConnectionStream(int socket, int read_timeout_ms, int write_timeout_ms)
       : socket_(socket), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
+  // The last response goes out before the connection is closed.
+  ~ConnectionStream() { flush(); }
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
 
   enum class Arrival { complete, closed, timed_out, too_large, malformed, stopping };
 
@@ -127,6 +135,7 @@ class ConnectionStream : public httplib::Stream {
   // its line and headers for at most the header timeout.
   Arrival await_request_head(Clock::time_point first_byte_deadline, const ConnectionLimits& limits,
                              const std::function<bool()>& stopping) {
+    if (!flush()) return Arrival::closed;
     if (offset_ > 0) {
       buffer_.erase(0, offset_);
       offset_ = 0;
@@ -167,6 +176,8 @@ class ConnectionStream : public httplib::Stream {
     if (!has_unread_bytes()) {
       buffer_.clear();
       offset_ = 0;
+      // A client waiting for "100 Continue" sends nothing until it has it.
+      if (!flush()) return -1;
       if (body_too_slow() || !wait_for(socket_, POLLIN, read_timeout_ms_)) return -1;
       // Large reads (bodies) go straight to the caller; small ones (lines) through the buffer.
       if (size >= receive_chunk_bytes) {
@@ -189,6 +200,7 @@ class ConnectionStream : public httplib::Stream {
   // After the guard's own answer: stop sending, and read and drop what the client still sends
   // for a moment before the socket is closed.
   void linger() {
+    if (!flush()) return;
     ::shutdown(socket_, SHUT_WR);
     const Clock::time_point until = Clock::now() + linger_time;
     std::size_t dropped = 0;
@@ -202,12 +214,31 @@ class ConnectionStream : public httplib::Stream {
   }
 
   ssize_t write(const char* data, size_t size) override {
-    if (!is_writable()) return -1;
-    while (true) {
-      const ssize_t sent = ::send(socket_, data, size, MSG_NOSIGNAL);
-      if (sent < 0 && errno == EINTR) continue;
-      return sent;
+    out_.append(data, size);
+    if (out_.size() >= send_buffer_bytes && !flush()) return -1;
+    return static_cast<ssize_t>(size);
+  }
+
+  // Sends what write() gathered, waiting at most the write timeout each time the socket's
+  // buffer is full; false when the client is gone or too slow.
+  bool flush() {
+    std::size_t sent_bytes = 0;
+    while (sent_bytes < out_.size()) {
+      const ssize_t sent = ::send(socket_, out_.data() + sent_bytes, out_.size() - sent_bytes,
+                                  MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent > 0) {
+        sent_bytes += static_cast<std::size_t>(sent);
+      } else if (sent < 0 && errno == EINTR) {
+        continue;
+      } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && is_writable()) {
+        continue;
+      } else {
+        out_.clear();
+        return false;
+      }
     }
+    out_.clear();
+    return true;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -328,6 +359,7 @@ class ConnectionStream : public httplib::Stream {
   const int socket_;
   const int read_timeout_ms_;
   const int write_timeout_ms_;
+  std::string out_;  // Written, not yet sent.
   std::string buffer_;
   std::size_t offset_ = 0;
   HeadScan head_;

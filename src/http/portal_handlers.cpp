@@ -86,9 +86,12 @@ int failure_status(app::LookupOutcome outcome) {
   return 400;
 }
 
-struct Portal {
-  pg::RateLimitSettings limits;
+app::StatusResult look_up_status(Exchange& exchange) {
+  return app::look_up_status(exchange.services.database, exchange.services.portal_lookups,
+                             exchange.services.secrets, status_query(exchange));
+}
 
+struct Portal {
   void home(Exchange& exchange) const {
     const web::Language language = request_language(exchange);
     const std::string csrf = issue_csrf_token(exchange);
@@ -115,8 +118,7 @@ struct Portal {
     const web::Language language = request_language(exchange);
     verify_csrf_token(exchange, language);
     const std::string csrf = issue_csrf_token(exchange);
-    const app::StatusResult result = app::look_up_status(
-        exchange.services.database, exchange.services.secrets, limits, status_query(exchange));
+    const app::StatusResult result = look_up_status(exchange);
     if (result.outcome != app::LookupOutcome::found) {
       lookup_failed(exchange, language, csrf, result, web::lookup_failure_text(language, result));
       return;
@@ -134,8 +136,9 @@ struct Portal {
                                         typed(exchange, "address1"), typed(exchange, "address2"),
                                         typed(exchange, "city"), typed(exchange, "state"),
                                         typed(exchange, "postal_code")};
-    const app::ChangeResult result = app::request_change(
-        exchange.services.database, exchange.services.secrets, limits, input);
+    const app::ChangeResult result =
+        app::request_change(exchange.services.database, exchange.services.portal_lookups,
+                            exchange.services.secrets, input);
     if (result.outcome == app::ChangeOutcome::not_verified) {
       app::StatusResult unverified;
       lookup_failed(exchange, language, csrf, unverified, web::message(language, "not_verified"));
@@ -159,8 +162,7 @@ struct Portal {
     if (!exchange.query("claim") || !exchange.query("zip")) {
       throw InvalidInput("send claim and zip as query parameters");
     }
-    const app::StatusResult result = app::look_up_status(
-        exchange.services.database, exchange.services.secrets, limits, status_query(exchange));
+    const app::StatusResult result = look_up_status(exchange);
     if (result.outcome == app::LookupOutcome::not_found) {
       throw NotFound(web::lookup_failure_text(language, result));
     }
@@ -206,8 +208,7 @@ void error_page(Exchange& exchange, int status, const std::string& detail) {
 }  // namespace
 
 void add_portal_routes(Router& router) {
-  const auto portal = std::make_shared<Portal>(
-      Portal{app::load_rate_limit_settings(app::process_environment)});
+  const auto portal = std::make_shared<Portal>();
   router.set_error_page(error_page);
   router.page_get("/", [portal](Exchange& exchange) { portal->home(exchange); });
   router.page_post("/status", [portal](Exchange& exchange) { portal->status(exchange); });

@@ -1,5 +1,7 @@
 #include "disburse/http/server.hpp"
 
+#include "disburse/app/portal.hpp"
+
 #include "disburse/domain/errors.hpp"
 #include "guarded_server.hpp"
 #include "router.hpp"
@@ -21,12 +23,16 @@ ConnectionLimits connection_limits(const app::Limits& limits) {
 struct HttpServer::State {
   State(const app::Config& config, pg::Database& database, const security::SecretBox& secrets)
       : config(config),
-        services{config, database, secrets, metrics},
+        portal_lookups(database, app::load_rate_limit_settings(app::process_environment),
+                       config.portal_lookup_threads),
+        services{config, database, secrets, metrics, portal_lookups},
         server(connection_limits(config.limits), [this](int status) { router.record_refusal(status); }),
         router(server, services) {}
 
   const app::Config& config;
   Metrics metrics;
+  // Before the server, so that it is destroyed after the server has stopped taking requests.
+  pg::PortalLookups portal_lookups;
   Services services;
   GuardedServer server;
   Router router;

@@ -168,19 +168,19 @@ TEST_CASE("failed lookups of one claim number are limited whatever the address")
   const auto program = seed_program(database);
   const auto claimant = seed_claimant(database, program);
   const security::SecretBox secrets(std::string(32, 'k'));
-  const pg::RateLimitSettings limits;
+  pg::PortalLookups lookups(database.database(), pg::RateLimitSettings{}, 1);
   for (int attempt = 0; attempt < 10; attempt++) {
     const app::StatusQuery guess{claimant.claim_number, std::to_string(10000 + attempt),
                                  "198.51.100." + std::to_string(attempt)};
-    CHECK(app::look_up_status(database.database(), secrets, limits, guess).outcome ==
+    CHECK(app::look_up_status(database.database(), lookups, secrets, guess).outcome ==
           app::LookupOutcome::not_found);
   }
   const app::StatusQuery right{claimant.claim_number, claimant.zip5, "203.0.113.9"};
-  CHECK_THROWS_AS(app::look_up_status(database.database(), secrets, limits, right), RateLimited);
+  CHECK_THROWS_AS(app::look_up_status(database.database(), lookups, secrets, right), RateLimited);
   // Another claim from a fresh address is unaffected.
   const auto other = seed_claimant(database, program);
   const app::StatusQuery other_query{other.claim_number, other.zip5, "203.0.113.10"};
-  CHECK(app::look_up_status(database.database(), secrets, limits, other_query).outcome ==
+  CHECK(app::look_up_status(database.database(), lookups, secrets, other_query).outcome ==
         app::LookupOutcome::found);
 }
 

@@ -53,6 +53,9 @@ struct Config {
   int listen_port = 8080;
   std::string secret_key_file = "var/secret.key";
   int pool_size = 16;
+  // Threads answering the portal's status lookups a batch at a time, each with one pooled
+  // connection while a batch runs (pg/portal_lookups.hpp).
+  int portal_lookup_threads = 2;
   int pool_acquire_timeout_ms = 2000;
   int statement_timeout_ms = 30000;
   bool cookie_secure = false;

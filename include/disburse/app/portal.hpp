@@ -11,6 +11,7 @@
 #include "disburse/domain/claim_number.hpp"
 #include "disburse/domain/portal_status.hpp"
 #include "disburse/pg/database.hpp"
+#include "disburse/pg/portal_lookups.hpp"
 #include "disburse/pg/portal_repository.hpp"
 #include "disburse/security/crypto.hpp"
 
@@ -39,8 +40,8 @@ struct StatusResult {
 
 // Throws RateLimited when the client address or the claim number has used up its failures.
 // A not_found answer counts one failure against both.
-StatusResult look_up_status(pg::Database& database, const security::SecretBox& secrets,
-                            const pg::RateLimitSettings& limits, const StatusQuery& query);
+StatusResult look_up_status(pg::Database& database, pg::PortalLookups& lookups,
+                            const security::SecretBox& secrets, const StatusQuery& query);
 
 struct ChangeRequestInput {
   StatusQuery who;
@@ -71,8 +72,8 @@ struct ChangeResult {
 // Verifies claim number, ZIP and last name, checks that the payment may still change, and
 // records the request (details sealed) with its audit record. Throws InvalidInput for a
 // malformed email or address, RateLimited like look_up_status.
-ChangeResult request_change(pg::Database& database, const security::SecretBox& secrets,
-                            const pg::RateLimitSettings& limits, const ChangeRequestInput& input);
+ChangeResult request_change(pg::Database& database, pg::PortalLookups& lookups,
+                            const security::SecretBox& secrets, const ChangeRequestInput& input);
 
 // The names of the programs the landing page describes.
 std::vector<std::string> open_program_names(pg::Database& database);

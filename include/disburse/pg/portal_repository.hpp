@@ -1,6 +1,7 @@
 #pragma once
-// The customer portal's reads and writes (issue 7): the status lookup, the shared failed-lookup
-// counters and customers' change requests.
+// The customer portal's reads and writes (issue 7): what a status lookup finds (the lookup
+// itself is portal_lookups.hpp), the shared failed-lookup counters and customers' change
+// requests.
 
 #include <cstdint>
 #include <optional>
@@ -41,13 +42,6 @@ struct PortalLookup {
   // No claim, but the claim number is one of a purged program (whose ZIPs are erased).
   bool program_purged = false;
 };
-
-// One statement on one pooled connection, outside any explicit transaction: the portal's hot
-// path. It checks the buckets and, when none is blocked, finds the claim by claim number and
-// ZIP with its latest payment and pending change request.
-PortalLookup lookup_portal_claim(Database& database, const std::string& claim_number,
-                                 const std::string& zip5, const std::vector<std::string>& buckets,
-                                 const RateLimitSettings& limits);
 
 // Counts one failed lookup in every bucket, opening a new window where the old one ended.
 void record_lookup_failure(Transaction& transaction, const std::vector<std::string>& buckets,

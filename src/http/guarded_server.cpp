@@ -241,12 +241,18 @@ class ConnectionStream : public httplib::Stream {
     return true;
   }
 
+  // Asked for every request; a connection's peer never changes, so it is looked up once.
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getpeername(socket_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-      ip_and_port(address, ip, port);
+    if (!peer_known_) {
+      sockaddr_storage address{};
+      socklen_t length = sizeof address;
+      if (::getpeername(socket_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+        ip_and_port(address, peer_ip_, peer_port_);
+      }
+      peer_known_ = true;
     }
+    ip = peer_ip_;
+    port = peer_port_;
   }
 
   void get_local_ip_and_port(std::string& ip, int& port) const override {
@@ -360,6 +366,9 @@ class ConnectionStream : public httplib::Stream {
   const int read_timeout_ms_;
   const int write_timeout_ms_;
   std::string out_;  // Written, not yet sent.
+  mutable bool peer_known_ = false;
+  mutable std::string peer_ip_;
+  mutable int peer_port_ = 0;
   std::string buffer_;
   std::size_t offset_ = 0;
   HeadScan head_;

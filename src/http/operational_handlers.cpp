@@ -32,6 +32,12 @@ void append_gauge(std::string& text, const std::string& name, const std::string&
   text += name + labels + " " + std::to_string(value) + "\n";
 }
 
+void append_counter(std::string& text, const std::string& name, const std::string& help,
+                    std::int64_t value) {
+  text += "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n";
+  text += name + " " + std::to_string(value) + "\n";
+}
+
 void metrics(Exchange& exchange) {
   std::string text;
   exchange.services.metrics.render(text);
@@ -40,6 +46,12 @@ void metrics(Exchange& exchange) {
   append_gauge(text, "disburse_db_pool_in_use", "Connections lent out.", "", pool.in_use);
   append_gauge(text, "disburse_db_pool_idle", "Open idle connections.", "", pool.idle);
   append_gauge(text, "disburse_db_pool_waiting", "Requests waiting for a connection.", "", pool.waiting);
+  // Their ratio is the portal's average batch (pg/portal_lookups.hpp).
+  const pg::PortalLookups::Counts lookups = exchange.services.portal_lookups.counts();
+  append_counter(text, "disburse_portal_lookups_total", "Portal status lookups answered.",
+                 lookups.lookups);
+  append_counter(text, "disburse_portal_lookup_statements_total",
+                 "Statements that answered them, a batch each.", lookups.statements);
   try {
     const auto counts = exchange.services.database.read(
         [](pg::Transaction& transaction) { return pg::count_jobs_by_state(transaction); });

@@ -54,20 +54,24 @@ nlohmann::json optional_iso(const std::optional<std::int64_t>& epoch_seconds) {
   return domain::to_iso8601_utc(*epoch_seconds);
 }
 
+// Built by assignment rather than from an initializer list, which copies every value once more:
+// this is the body of every status lookup (ops/bench/status).
 nlohmann::json payment_json(const app::StatusResult& result) {
   const auto& payment = result.claim->facts.payment;
   if (!payment) return nullptr;
-  return {{"amount_cents", payment->amount.cents()},
-          {"amount", domain::to_decimal_string(payment->amount)},
-          {"currency", payment->currency},
-          {"method", domain::to_string(payment->method)},
-          {"state", domain::to_string(payment->state)},
-          {"round", payment->round},
-          {"attempt", payment->attempt},
-          {"reissued", payment->attempt > 1},
-          {"sent_at", optional_iso(payment->submitted_at_epoch_seconds)},
-          {"expires_at", optional_iso(expiry_of(result))},
-          {"paid_at", optional_iso(payment->paid_at_epoch_seconds)}};
+  nlohmann::json json = nlohmann::json::object();
+  json["amount_cents"] = payment->amount.cents();
+  json["amount"] = domain::to_decimal_string(payment->amount);
+  json["currency"] = payment->currency;
+  json["method"] = domain::to_string(payment->method);
+  json["state"] = domain::to_string(payment->state);
+  json["round"] = payment->round;
+  json["attempt"] = payment->attempt;
+  json["reissued"] = payment->attempt > 1;
+  json["sent_at"] = optional_iso(payment->submitted_at_epoch_seconds);
+  json["expires_at"] = optional_iso(expiry_of(result));
+  json["paid_at"] = optional_iso(payment->paid_at_epoch_seconds);
+  return json;
 }
 
 std::string mailing_address_text(const pg::PortalClaim& claim) {
@@ -144,23 +148,27 @@ nlohmann::json status_json(Language language, const app::StatusResult& result) {
   const pg::PortalClaim& claim = *result.claim;
   nlohmann::json pending = nullptr;
   if (claim.pending_change_kind) {
-    pending = {{"kind", *claim.pending_change_kind},
-               {"requested_at", optional_iso(claim.pending_change_at_epoch_seconds)}};
+    pending = nlohmann::json::object();
+    pending["kind"] = *claim.pending_change_kind;
+    pending["requested_at"] = optional_iso(claim.pending_change_at_epoch_seconds);
   }
-  return {{"claim_number", claim.claim_number},
-          {"program", claim.program_name},
-          {"claim_state", domain::to_string(claim.facts.claim_state)},
-          {"payment", payment_json(result)},
-          {"next_step",
-           {{"code", domain::to_string(result.status.next_step)},
-            {"deadline", optional_iso(result.status.deadline_epoch_seconds)},
-            {"message", next_step_text(language, result)}}},
-          {"may_request_change", result.status.may_request_change && !claim.program_closed},
-          {"program_closed", claim.program_closed},
-          {"program_closed_message",
-           claim.program_closed ? nlohmann::json(message(language, "program_closed")) : nullptr},
-          {"pending_change_request", pending},
-          {"language", language_code(language)}};
+  nlohmann::json next_step = nlohmann::json::object();
+  next_step["code"] = domain::to_string(result.status.next_step);
+  next_step["deadline"] = optional_iso(result.status.deadline_epoch_seconds);
+  next_step["message"] = next_step_text(language, result);
+  nlohmann::json json = nlohmann::json::object();
+  json["claim_number"] = claim.claim_number;
+  json["program"] = claim.program_name;
+  json["claim_state"] = domain::to_string(claim.facts.claim_state);
+  json["payment"] = payment_json(result);
+  json["next_step"] = std::move(next_step);
+  json["may_request_change"] = result.status.may_request_change && !claim.program_closed;
+  json["program_closed"] = claim.program_closed;
+  json["program_closed_message"] =
+      claim.program_closed ? nlohmann::json(message(language, "program_closed")) : nullptr;
+  json["pending_change_request"] = std::move(pending);
+  json["language"] = language_code(language);
+  return json;
 }
 
 std::string lookup_failure_text(Language language, const app::StatusResult& result) {

@@ -54,8 +54,9 @@ struct Config {
   std::string secret_key_file = "var/secret.key";
   int pool_size = 16;
   // Threads answering the portal's status lookups a batch at a time, each with one pooled
-  // connection while a batch runs (pg/portal_lookups.hpp).
-  int portal_lookup_threads = 2;
+  // connection while a batch runs (pg/portal_lookups.hpp). One makes the largest batches, which
+  // measured best on two cores; more suit a server with many.
+  int portal_lookup_threads = 1;
   int pool_acquire_timeout_ms = 2000;
   int statement_timeout_ms = 30000;
   bool cookie_secure = false;

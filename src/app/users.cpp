@@ -67,17 +67,25 @@ Actor authenticate(pg::Database& database, const std::string& username,
   return actor_of(*user, channel);
 }
 
-CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name) {
+CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name,
+                          int lifetime_days) {
   if (!actor.is_user()) throw InvalidInput("tokens belong to a user: act as one with --as");
   if (name.empty() || name.size() > 100) throw InvalidInput("a token name has 1 to 100 characters");
+  if (lifetime_days < 1 || lifetime_days > max_token_lifetime_days) {
+    throw InvalidInput("a token lives 1 to " + std::to_string(max_token_lifetime_days) + " days");
+  }
   CreatedToken created;
   created.token = "dsb_" + security::random_token();
   const std::string digest = security::sha256_hex(created.token);
-  created.id = database.write([&](pg::Transaction& transaction) {
-    const std::int64_t id = pg::insert_token(transaction, actor.user_id, name, digest);
-    pg::append_audit(transaction, {actor.name, "token.create", "token", std::to_string(id), 0, "{}"});
-    return id;
+  const pg::InsertedToken inserted = database.write([&](pg::Transaction& transaction) {
+    const pg::InsertedToken token =
+        pg::insert_token(transaction, actor.user_id, name, digest, lifetime_days);
+    pg::append_audit(transaction,
+                     {actor.name, "token.create", "token", std::to_string(token.id), 0, "{}"});
+    return token;
   });
+  created.id = inserted.id;
+  created.expires_at = inserted.expires_at;
   return created;
 }
 

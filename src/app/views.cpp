@@ -35,7 +35,8 @@ nlohmann::json user_json(const pg::UserRecord& user) {
 nlohmann::json token_json(const pg::TokenRecord& token) {
   return {{"id", token.id},           {"name", token.name},
           {"created_at", token.created_at}, {"last_used_at", token.last_used_at},
-          {"revoked", token.revoked}};
+          {"revoked", token.revoked},       {"expires_at", token.expires_at},
+          {"expired", token.expired}};
 }
 
 nlohmann::json audit_record_json(const domain::AuditRecord& record) {

@@ -16,17 +16,6 @@ namespace disburse::cli {
 
 namespace {
 
-std::optional<std::int64_t> optional_count(Arguments& arguments, const std::string& name) {
-  const auto text = arguments.option(name);
-  if (!text) return std::nullopt;
-  std::int64_t count = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), count);
-  if (error != std::errc() || end != text->data() + text->size() || count < 1) {
-    throw InvalidInput("--" + name + " must be a positive whole number");
-  }
-  return count;
-}
-
 // Writes the bytes under a temporary name and renames it into place, so that PATH never holds
 // a partial file, even when the process is killed mid-write. Mode 0600: personal data.
 void write_file_atomically(const std::string& path, const std::string& content) {

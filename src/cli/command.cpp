@@ -135,4 +135,15 @@ app::Actor Context::acting_user_or_operator(Arguments& arguments) {
   return app::Actor::operator_shell();
 }
 
+std::optional<std::int64_t> optional_count(Arguments& arguments, const std::string& name) {
+  const auto text = arguments.option(name);
+  if (!text) return std::nullopt;
+  std::int64_t count = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), count);
+  if (error != std::errc() || end != text->data() + text->size() || count < 1) {
+    throw InvalidInput("--" + name + " must be a positive whole number");
+  }
+  return count;
+}
+
 }  // namespace disburse::cli

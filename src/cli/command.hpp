@@ -80,4 +80,7 @@ void add_reconcile_commands(std::vector<Command>& commands);
 void add_payment_commands(std::vector<Command>& commands);
 void add_closing_commands(std::vector<Command>& commands);
 
+// The option --NAME as a positive whole number, if given; InvalidInput when it is not one.
+std::optional<std::int64_t> optional_count(Arguments& arguments, const std::string& name);
+
 }  // namespace disburse::cli

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "command.hpp"
 #include "disburse/app/users.hpp"
 #include "disburse/app/views.hpp"
@@ -29,10 +31,16 @@ nlohmann::json list(Context& context, Arguments& arguments) {
 
 nlohmann::json create_token(Context& context, Arguments& arguments) {
   const std::string name = arguments.option("name").value_or("api");
+  // Beyond an int, the count is out of range anyway: the use case refuses it with its message.
+  const std::int64_t days = std::min<std::int64_t>(
+      optional_count(arguments, "days").value_or(app::default_token_lifetime_days),
+      app::max_token_lifetime_days + 1);
   const app::Actor actor = context.acting_user(arguments);
   arguments.finish();
-  const app::CreatedToken created = app::create_token(context.database(), actor, name);
-  return {{"id", created.id}, {"token", created.token}, {"user", actor.name}};
+  const app::CreatedToken created =
+      app::create_token(context.database(), actor, name, static_cast<int>(days));
+  return {{"id", created.id}, {"token", created.token}, {"user", actor.name},
+          {"expires_at", created.expires_at}};
 }
 
 nlohmann::json revoke_token(Context& context, Arguments& arguments) {
@@ -48,7 +56,7 @@ nlohmann::json revoke_token(Context& context, Arguments& arguments) {
 void add_user_commands(std::vector<Command>& commands) {
   commands.push_back({"user add", "NAME --role admin|reviewer|finance|auditor (password on stdin)", add});
   commands.push_back({"user list", "", list});
-  commands.push_back({"token create", "[--name NAME] --as USER", create_token});
+  commands.push_back({"token create", "[--name NAME] [--days 1-365, default 90] --as USER", create_token});
   commands.push_back({"token revoke", "TOKEN_ID --as USER", revoke_token});
 }
 

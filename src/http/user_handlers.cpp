@@ -1,6 +1,9 @@
 // /api/v1/users and /api/v1/tokens
 
+#include <algorithm>
+
 #include "disburse/app/users.hpp"
+#include "disburse/domain/errors.hpp"
 #include "disburse/app/views.hpp"
 #include "router.hpp"
 
@@ -36,11 +39,23 @@ void list_tokens(Exchange& exchange) {
   exchange.send_json(200, {{"items", items}});
 }
 
+// The body's "days", if any; a value beyond any lifetime is passed on for the use case to refuse.
+int lifetime_days(const nlohmann::json& body) {
+  if (!body.contains("days")) return app::default_token_lifetime_days;
+  const nlohmann::json& days = body["days"];
+  if (!days.is_number_integer()) throw InvalidInput("days must be a whole number");
+  return static_cast<int>(
+      std::clamp<std::int64_t>(days.get<std::int64_t>(), 0, app::max_token_lifetime_days + 1));
+}
+
 void create_token(Exchange& exchange) {
   const app::Actor actor = exchange.api_actor(domain::Permission::read_program);
+  const nlohmann::json body = exchange.json_body();
   const app::CreatedToken created =
-      app::create_token(exchange.services.database, actor, exchange.json_body().value("name", "api"));
-  exchange.send_json(201, {{"id", created.id}, {"token", created.token}, {"user", actor.name}});
+      app::create_token(exchange.services.database, actor, body.value("name", "api"),
+                        lifetime_days(body));
+  exchange.send_json(201, {{"id", created.id}, {"token", created.token}, {"user", actor.name},
+                           {"expires_at", created.expires_at}});
 }
 
 void revoke_token(Exchange& exchange) {

@@ -62,20 +62,21 @@ std::vector<UserRecord> list_users(Transaction& transaction) {
   return users;
 }
 
-std::int64_t insert_token(Transaction& transaction, std::int64_t user_id, const std::string& name,
-                          const std::string& token_sha256) {
-  return transaction.sql()
-      .exec_params1("INSERT INTO api_tokens (user_id, name, token_sha256) VALUES ($1, $2, $3) "
-                    "RETURNING id",
-                    user_id, name, token_sha256)[0]
-      .as<std::int64_t>();
+InsertedToken insert_token(Transaction& transaction, std::int64_t user_id, const std::string& name,
+                           const std::string& token_sha256, int lifetime_days) {
+  const pqxx::row row = transaction.sql().exec_params1(
+      "INSERT INTO api_tokens (user_id, name, token_sha256, expires_at) "
+      "VALUES ($1, $2, $3, now() + $4 * interval '1 day') RETURNING id, "
+      "to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+      user_id, name, token_sha256, lifetime_days);
+  return {row[0].as<std::int64_t>(), row[1].as<std::string>()};
 }
 
 std::optional<UserRecord> find_user_by_token(Transaction& transaction,
                                              const std::string& token_sha256) {
   const pqxx::result rows = transaction.sql().exec_params(
       "UPDATE api_tokens SET last_used_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL "
-      "RETURNING user_id",
+      "AND expires_at > now() RETURNING user_id",
       token_sha256);
   if (rows.empty()) return std::nullopt;
   auto user = find_user_by_id(transaction, rows[0][0].as<std::int64_t>());
@@ -89,11 +90,14 @@ std::vector<TokenRecord> list_tokens(Transaction& transaction, std::int64_t user
            "SELECT id, user_id, name, "
            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
            "coalesce(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-           "revoked_at IS NOT NULL FROM api_tokens WHERE user_id = $1 ORDER BY id",
+           "revoked_at IS NOT NULL, "
+           "to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+           "expires_at <= now() FROM api_tokens WHERE user_id = $1 ORDER BY id",
            user_id)) {
     tokens.push_back({row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
                       row[2].as<std::string>(), row[3].as<std::string>(),
-                      row[4].as<std::string>(), row[5].as<bool>()});
+                      row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>(),
+                      row[7].as<bool>()});
   }
   return tokens;
 }

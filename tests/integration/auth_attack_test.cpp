@@ -253,3 +253,47 @@ TEST_CASE("one user's token never acts as another: maker-checker, tokens and ide
   CHECK(database.scalar("SELECT actor FROM audit_log WHERE action = 'batch.approve' ORDER BY id DESC LIMIT 1") ==
         "checker");
 }
+
+TEST_CASE("a bearer token stops working when it expires, and its lifetime is bounded") {
+  TestDatabase database;
+  add_user(database, "alice", "admin");
+  const std::string token = token_for(database, "alice");
+  ServerProcess server(database);
+  httplib::Client client("127.0.0.1", server.port());
+  // Created through the API with a lifetime of its own; listed with its expiry.
+  const auto created = client.Post("/api/v1/tokens", bearer(token), R"({"name":"ci","days":7})",
+                                   "application/json");
+  REQUIRE(created->status == 201);
+  const json short_lived = json::parse(created->body);
+  CHECK(database.scalar("SELECT (expires_at - created_at) = interval '7 days' FROM api_tokens "
+                        "WHERE id = " + short_lived["id"].dump()) == "t");
+  const json listed = json::parse(client.Get("/api/v1/tokens", bearer(token))->body)["items"];
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[1]["expires_at"] == short_lived["expires_at"]);
+  CHECK(listed[1]["expired"] == false);
+  const std::string short_token = short_lived["token"];
+  CHECK(client.Get("/api/v1/programs", bearer(short_token))->status == 200);
+  database.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = " +
+                   short_lived["id"].dump());
+  const auto refused = client.Get("/api/v1/programs", bearer(short_token));
+  CHECK(refused->status == 401);
+  CHECK(json::parse(client.Get("/api/v1/tokens", bearer(token))->body)["items"][1]["expired"] == true);
+  // The other token is untouched; lifetimes outside 1 to 365 days, or not whole numbers, are refused.
+  CHECK(client.Get("/api/v1/programs", bearer(token))->status == 200);
+  for (const std::string body : {R"({"days":0})", R"({"days":366})", R"({"days":4294967386})",
+                                 R"({"days":-1})", R"({"days":"30"})", R"({"days":1.5})"}) {
+    CAPTURE(body);
+    CHECK(client.Post("/api/v1/tokens", bearer(token), body, "application/json")->status == 400);
+  }
+  CHECK(database.scalar("SELECT count(*) FROM api_tokens") == "2");
+  // The command line takes --days the same way.
+  const CommandResult refused_cli = run_disburse(
+      database, {"token", "create", "--days", "0", "--as", "alice"}, password_of("alice") + "\n");
+  CHECK(refused_cli.exit_code == 2);
+  const CommandResult created_cli = run_disburse(
+      database, {"token", "create", "--days", "30", "--as", "alice"}, password_of("alice") + "\n");
+  REQUIRE(created_cli.exit_code == 0);
+  const json cli_token = json::parse(created_cli.out);
+  CHECK(database.scalar("SELECT (expires_at - created_at) = interval '30 days' FROM api_tokens "
+                        "WHERE id = " + cli_token["id"].dump()) == "t");
+}

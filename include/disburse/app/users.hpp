@@ -25,8 +25,13 @@ Actor authenticate(pg::Database& database, const std::string& username,
 struct CreatedToken {
   std::int64_t id = 0;
   std::string token;  // Shown once; only its SHA-256 is stored.
+  std::string expires_at;  // ISO 8601, UTC.
 };
-CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name);
+// A token lives `lifetime_days` (1 to max_token_lifetime_days) from its creation.
+constexpr int default_token_lifetime_days = 90;
+constexpr int max_token_lifetime_days = 365;
+CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name,
+                          int lifetime_days = default_token_lifetime_days);
 void revoke_token(pg::Database& database, const Actor& actor, std::int64_t token_id);
 // The acting user's own tokens (never the secrets, which are not stored).
 std::vector<pg::TokenRecord> list_tokens(pg::Database& database, const Actor& actor);

@@ -33,11 +33,17 @@ struct TokenRecord {
   std::string created_at;
   std::string last_used_at;
   bool revoked = false;
+  std::string expires_at;
+  bool expired = false;
 };
 
-std::int64_t insert_token(Transaction& transaction, std::int64_t user_id, const std::string& name,
-                          const std::string& token_sha256);
-// The live (not revoked, user not disabled) token's user; marks the token used.
+struct InsertedToken {
+  std::int64_t id = 0;
+  std::string expires_at;  // ISO 8601, UTC.
+};
+InsertedToken insert_token(Transaction& transaction, std::int64_t user_id, const std::string& name,
+                           const std::string& token_sha256, int lifetime_days);
+// The live (not revoked, not expired, user not disabled) token's user; marks the token used.
 std::optional<UserRecord> find_user_by_token(Transaction& transaction,
                                              const std::string& token_sha256);
 std::vector<TokenRecord> list_tokens(Transaction& transaction, std::int64_t user_id);

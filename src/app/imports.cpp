@@ -287,6 +287,15 @@ void fail_interrupted_import(pg::Transaction& transaction, std::int64_t import_i
                   "upload the file again");
 }
 
+std::int64_t fail_idle_uploads(pg::Database& database, std::int64_t idle_seconds) {
+  return database.write([&](pg::Transaction& transaction) {
+    return pg::fail_idle_uploads(
+        transaction, idle_seconds,
+        "the upload stopped before the whole file arrived (the connection or the server went "
+        "away); upload the file again");
+  });
+}
+
 void export_rejections(pg::Database& database, const Actor& actor, std::int64_t import_id,
                        std::ostream& output) {
   require(actor, domain::Permission::import_lists);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "disburse/app/claims.hpp"
+#include "disburse/app/imports.hpp"
 #include "disburse/pg/periodic_jobs_repository.hpp"
 
 namespace disburse::jobs {
@@ -40,6 +41,12 @@ std::string sweep_rate_limits(pg::Database& database, const pg::RateLimitSetting
   return nlohmann::json{{"deleted", deleted}}.dump();
 }
 
+std::string sweep_idle_uploads(pg::Database& database) {
+  const std::int64_t failed = app::fail_idle_uploads(database);
+  queue_next(database, idle_upload_sweep_job_kind, idle_upload_sweep_interval_seconds);
+  return nlohmann::json{{"failed", failed}}.dump();
+}
+
 }  // namespace
 
 void add_claim_jobs(JobRunner& runner, pg::Database& database,
@@ -49,8 +56,11 @@ void add_claim_jobs(JobRunner& runner, pg::Database& database,
   runner.add_handler(rate_limit_sweep_job_kind, [&database, rate_limits](JobContext&) {
     return sweep_rate_limits(database, rate_limits);
   });
+  runner.add_handler(idle_upload_sweep_job_kind,
+                     [&database](JobContext&) { return sweep_idle_uploads(database); });
   queue_next(database, cure_deadline_job_kind, 0);
   queue_next(database, rate_limit_sweep_job_kind, 0);
+  queue_next(database, idle_upload_sweep_job_kind, 0);
 }
 
 }  // namespace disburse::jobs

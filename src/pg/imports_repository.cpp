@@ -147,6 +147,20 @@ void fail_import(Transaction& transaction, std::int64_t import_id, const std::st
   transaction.sql().exec_params0("DELETE FROM import_chunks WHERE import_id = $1", import_id);
 }
 
+std::int64_t fail_idle_uploads(Transaction& transaction, std::int64_t idle_seconds,
+                               const std::string& failure) {
+  return transaction.sql()
+      .exec_params1(
+          "WITH idle AS (UPDATE imports i SET state = 'failed', failure = $2, completed_at = now() "
+          "  WHERE i.state = 'receiving' AND i.created_at < now() - $1 * interval '1 second' "
+          "  AND NOT EXISTS (SELECT 1 FROM import_chunks c WHERE c.import_id = i.id "
+          "    AND c.received_at >= now() - $1 * interval '1 second') RETURNING i.id), "
+          "gone AS (DELETE FROM import_chunks c USING idle WHERE c.import_id = idle.id) "
+          "SELECT count(*) FROM idle",
+          idle_seconds, failure)[0]
+      .as<std::int64_t>();
+}
+
 void delete_import(Transaction& transaction, std::int64_t import_id) {
   transaction.sql().exec_params0("DELETE FROM import_chunks WHERE import_id = $1", import_id);
   transaction.sql().exec_params0("DELETE FROM imports WHERE id = $1", import_id);

@@ -153,6 +153,13 @@ domain::ImportSummary run_import_job(pg::Database& database, const security::Sec
                                      std::int64_t import_id, const ImportJobHooks& hooks,
                                      const ImportLimits& limits = {});
 
+// Uploads whose server stopped mid-transfer stay `receiving` with their chunks: those that have
+// received nothing for `idle_seconds` fail (a retry of the upload is a new import); returns how
+// many.
+inline constexpr std::int64_t upload_idle_limit_seconds = 3600;
+std::int64_t fail_idle_uploads(pg::Database& database,
+                               std::int64_t idle_seconds = upload_idle_limit_seconds);
+
 // The import's job was interrupted on every attempt (its runner died each time): unless the
 // import completed meanwhile, it fails, so that the same file can be uploaded again.
 void fail_interrupted_import(pg::Transaction& transaction, std::int64_t import_id);

@@ -51,6 +51,10 @@ void queue_import(Transaction& transaction, std::int64_t import_id, const std::s
 // Marks the import failed, keeps the reason and drops its uploaded chunks. A completed import
 // stays completed.
 void fail_import(Transaction& transaction, std::int64_t import_id, const std::string& failure);
+// Fails every upload still `receiving` that started, and last received a chunk, more than
+// `idle_seconds` ago, and deletes its chunks; returns how many.
+std::int64_t fail_idle_uploads(Transaction& transaction, std::int64_t idle_seconds,
+                               const std::string& failure);
 void delete_import(Transaction& transaction, std::int64_t import_id);
 void record_import_progress(Transaction& transaction, std::int64_t import_id,
                             std::int64_t bytes_processed, std::int64_t rows_total);

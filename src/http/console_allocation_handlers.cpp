@@ -179,7 +179,7 @@ void shares_csv(Exchange& exchange) {
 
 void add_console_allocation_routes(Router& router) {
   router.page_get("/admin/allocations",
-                  [](Exchange& exchange) { redirect_to_first_program(exchange, "allocations"); });
+                  [](Exchange& exchange) { open_program_screen(exchange, "allocations", "Allocation runs"); });
   router.page_get("/admin/programs/{id}/allocations", runs);
   router.page_post("/admin/programs/{id}/allocations", create);
   router.page_get("/admin/allocations/{id}", run);

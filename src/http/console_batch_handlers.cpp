@@ -160,7 +160,7 @@ void file(Exchange& exchange) {
 }  // namespace
 
 void add_console_batch_routes(Router& router) {
-  router.page_get("/admin/batches", [](Exchange& exchange) { redirect_to_first_program(exchange, "batches"); });
+  router.page_get("/admin/batches", [](Exchange& exchange) { open_program_screen(exchange, "batches", "Batches"); });
   router.page_get("/admin/programs/{id}/batches", batches);
   router.page_post("/admin/programs/{id}/batches", create);
   router.page_get("/admin/batches/{id}", batch);

@@ -82,11 +82,21 @@ void console_page(Exchange& exchange, const std::function<void(const ConsoleSess
   }
 }
 
-void redirect_to_first_program(Exchange& exchange, const std::string& screen) {
+void open_program_screen(Exchange& exchange, const std::string& screen,
+                         const std::string& screen_title) {
   console_page(exchange, [&](const ConsoleSession& session) {
     const auto programs = app::list_programs(exchange.services.database, session.actor);
     if (programs.empty()) throw NotFound("there is no program yet");
-    exchange.redirect("/admin/programs/" + std::to_string(programs.front().id) + "/" + screen);
+    if (programs.size() == 1) {
+      exchange.redirect("/admin/programs/" + std::to_string(programs.front().id) + "/" + screen);
+      return;
+    }
+    nlohmann::json choices = nlohmann::json::array();
+    for (const domain::Program& program : programs) {
+      choices.push_back({{"id", program.id}, {"name", program.settings.name}, {"status", program.status}});
+    }
+    render_console(exchange, 200, "console_pick_program",
+                   {{"title", screen_title}, {"screen", screen}, {"programs", choices}}, &session);
   });
 }
 

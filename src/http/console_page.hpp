@@ -38,7 +38,9 @@ void verify_console_csrf_token(const Exchange& exchange, const ConsoleSession& s
 // Runs a page for a signed-in user, turning expected refusals into console error pages.
 void console_page(Exchange& exchange, const std::function<void(const ConsoleSession&)>& body);
 
-// A navigation entry that needs no program id: redirects to /admin/programs/{first}/{screen}.
-void redirect_to_first_program(Exchange& exchange, const std::string& screen);
+// A nav entry's screen (/admin/programs/{id}/SCREEN): straight to it when there is one program,
+// else a page asking which program, each linking to its screen.
+void open_program_screen(Exchange& exchange, const std::string& screen,
+                         const std::string& screen_title);
 
 }  // namespace disburse::http

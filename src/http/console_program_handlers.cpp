@@ -146,11 +146,11 @@ void set_rule(Exchange& exchange) {
 
 void add_console_program_routes(Router& router) {
   router.page_get("/admin/exports",
-                  [](Exchange& exchange) { redirect_to_first_program(exchange, "exports"); });
+                  [](Exchange& exchange) { open_program_screen(exchange, "exports", "Exports"); });
   router.page_get("/admin/programs/{id}/exports", exports);
   router.page_get("/admin/programs/{id}/exports/{kind}.csv", export_csv);
   router.page_get("/admin/settings",
-                  [](Exchange& exchange) { redirect_to_first_program(exchange, "settings"); });
+                  [](Exchange& exchange) { open_program_screen(exchange, "settings", "Program settings"); });
   router.page_get("/admin/programs/{id}/settings", settings);
   router.page_post("/admin/programs/{id}/weighting-rule", set_rule);
 }

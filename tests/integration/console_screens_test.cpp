@@ -185,3 +185,27 @@ TEST_CASE("the allocation run page shows totals and statistics, and only a secon
   CHECK(contains(approved->body, "<td id=\"approved-by\">gina"));
   CHECK_FALSE(contains(approved->body, "/approve"));
 }
+
+TEST_CASE("with several programs a nav entry asks which program, and links each one's screen") {
+  TestDatabase database;
+  const CommandResult ring = run_disburse(database, {"program", "create", "--name", "Ring", "--fund", "1000.00"});
+  const CommandResult other =
+      run_disburse(database, {"program", "create", "--name", "Other <fund>", "--fund", "500.00"});
+  REQUIRE(ring.exit_code == 0);
+  REQUIRE(other.exit_code == 0);
+  const std::string ring_id = nlohmann::json::parse(ring.out)["id"].dump();
+  const std::string other_id = nlohmann::json::parse(other.out)["id"].dump();
+  ServerProcess server(database);
+  Browser admin = signed_in(server, database, "alice", "admin");
+  for (const auto& [entry, screen] : std::vector<std::pair<std::string, std::string>>{
+           {"/admin/batches", "batches"}, {"/admin/allocations", "allocations"},
+           {"/admin/exports", "exports"}, {"/admin/settings", "settings"}}) {
+    CAPTURE(entry);
+    const auto page = admin.client.Get(entry, admin.cookies());
+    REQUIRE(page->status == 200);
+    CHECK(contains(page->body, "Which program?"));
+    CHECK(contains(page->body, "href=\"/admin/programs/" + ring_id + "/" + screen + "\""));
+    CHECK(contains(page->body, "href=\"/admin/programs/" + other_id + "/" + screen + "\""));
+    CHECK(contains(page->body, "Other &lt;fund&gt;"));
+  }
+}

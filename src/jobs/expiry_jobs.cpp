@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "disburse/app/expiry.hpp"
-#include "disburse/pg/expiry_repository.hpp"
+#include "disburse/pg/periodic_jobs_repository.hpp"
 
 namespace disburse::jobs {
 
@@ -22,7 +22,7 @@ void add_expiry_jobs(JobRunner& runner, pg::Database& database) {
 
 void schedule_expiry_job(pg::Database& database) {
   database.write([](pg::Transaction& transaction) {
-    pg::ensure_periodic_job(transaction, app::expiry_job_kind, 0);
+    pg::enqueue_unless_queued(transaction, app::expiry_job_kind, 0);
   });
 }
 

@@ -70,14 +70,4 @@ std::vector<std::int64_t> distributing_program_ids(Transaction& transaction) {
   return ids;
 }
 
-void ensure_periodic_job(Transaction& transaction, const std::string& kind, int delay_seconds) {
-  transaction.sql().exec_params("SELECT pg_advisory_xact_lock(hashtext('periodic ' || $1))", kind);
-  const bool queued =
-      transaction.sql()
-          .exec_params1("SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND state = 'queued')",
-                        kind)[0]
-          .as<bool>();
-  if (!queued) enqueue_job(transaction, kind, "{}", delay_seconds);
-}
-
 }  // namespace disburse::pg

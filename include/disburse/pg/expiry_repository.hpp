@@ -35,8 +35,4 @@ std::int64_t move_payments(Transaction& transaction, const std::vector<std::int6
 // The programs that are distributing: those whose payments may expire.
 std::vector<std::int64_t> distributing_program_ids(Transaction& transaction);
 
-// Queues one run of a periodic job `delay_seconds` from now unless one is queued already.
-// Serialised by a transaction-scoped advisory lock, so two servers starting at once queue one.
-void ensure_periodic_job(Transaction& transaction, const std::string& kind, int delay_seconds);
-
 }  // namespace disburse::pg

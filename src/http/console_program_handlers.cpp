@@ -5,6 +5,8 @@
 // POST /api/v1/programs/{id}/weighting-rule: manage_program, audited, fixed once a first-round run
 // is approved).
 
+#include <charconv>
+
 #include "console_page.hpp"
 #include "export_download.hpp"
 #include "disburse/app/allocations.hpp"
@@ -142,9 +144,52 @@ void set_rule(Exchange& exchange) {
   });
 }
 
+void new_program(Exchange& exchange) {
+  console_page(exchange, [&](const ConsoleSession& session) {
+    app::require(session.actor, domain::Permission::manage_program);
+    render_console(exchange, 200, "console_program_new", {{"title", "New program"}}, &session);
+  });
+}
+
+// A window in days as typed; blank keeps the program default, anything but digits is refused.
+std::optional<int> optional_days(const Exchange& exchange, const std::string& field,
+                                 const std::string& label) {
+  const std::string text = exchange.query(field).value_or("");
+  if (text.find_first_not_of(" \t") == std::string::npos) return std::nullopt;
+  int days = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), days);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw InvalidInput(label + " must be a whole number of days");
+  }
+  return days;
+}
+
+// The same use case as POST /api/v1/programs. A replayed form finds the name taken (names are
+// unique) and is refused, so it never makes a second program.
+void create_program(Exchange& exchange) {
+  console_page(exchange, [&](const ConsoleSession& session) {
+    verify_console_csrf(exchange, session);
+    // The role before the form's contents: a role that may not create programs learns nothing more.
+    app::require(session.actor, domain::Permission::manage_program);
+    app::ProgramRequest request;
+    request.name = exchange.query("name").value_or("");
+    request.fund = exchange.query("fund").value_or("");
+    request.reserve = exchange.query("reserve").value_or("0");
+    request.min_payment = exchange.query("min_payment").value_or("0");
+    request.paypal_window_days = optional_days(exchange, "paypal_window_days", "The PayPal window");
+    request.check_window_days = optional_days(exchange, "check_window_days", "The check window");
+    request.cure_window_days = optional_days(exchange, "cure_window_days", "The cure window");
+    const domain::Program program = exchange.services.database.write(
+        [&](pg::Transaction& transaction) { return app::create_program(transaction, session.actor, request); });
+    exchange.redirect("/admin/programs/" + std::to_string(program.id) + "/settings");
+  });
+}
+
 }  // namespace
 
 void add_console_program_routes(Router& router) {
+  router.page_get("/admin/programs/new", new_program);
+  router.page_post("/admin/programs", create_program);
   router.page_get("/admin/exports",
                   [](Exchange& exchange) { open_program_screen(exchange, "exports", "Exports"); });
   router.page_get("/admin/programs/{id}/exports", exports);

@@ -72,6 +72,8 @@ const std::map<std::string, Access> console_routes = {
     {"GET /admin/programs/{id}/exports", needs(Permission::export_reports)},
     {"GET /admin/programs/{id}/exports/{kind}.csv", needs(Permission::export_reports)},
     {"GET /admin/settings", needs(Permission::read_program)},
+    {"GET /admin/programs/new", needs(Permission::manage_program)},
+    {"POST /admin/programs", needs(Permission::manage_program)},
     {"GET /admin/programs/{id}/settings", needs(Permission::read_program)},
     {"POST /admin/programs/{id}/weighting-rule", needs(Permission::manage_program)},
     {"GET /admin/imports", needs(Permission::read_program)},

@@ -209,3 +209,57 @@ TEST_CASE("with several programs a nav entry asks which program, and links each 
     CHECK(contains(page->body, "Other &lt;fund&gt;"));
   }
 }
+
+TEST_CASE("an administrator creates a program from the console, and bad or replayed forms create nothing") {
+  TestDatabase database;
+  ServerProcess server(database);
+  Browser admin = signed_in(server, database, "alice", "admin");
+  const auto dashboard = admin.client.Get("/admin/", admin.cookies());
+  CHECK(contains(dashboard->body, "href=\"/admin/programs/new\""));
+  const auto form_for = [](httplib::Params fields) {
+    httplib::Params form = {{"name", "FTC v. Ring"}, {"fund", "5800000.00"}, {"reserve", "200000.00"},
+                            {"min_payment", "5.00"}, {"paypal_window_days", "30"},
+                            {"check_window_days", "90"}, {"cure_window_days", ""}};
+    for (const auto& [name, value] : fields) {
+      form.erase(name);
+      form.emplace(name, value);
+    }
+    return form;
+  };
+  // Refused with a reason, and nothing is written.
+  for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+           {"fund", "a lot"}, {"fund", "-5.00"}, {"fund", "1.005"}, {"name", ""},
+           {"reserve", "9000000.00"}, {"paypal_window_days", "thirty"}, {"check_window_days", "0"},
+           {"name", std::string(201, 'x')}}) {
+    CAPTURE(field);
+    CAPTURE(value);
+    const auto refused = submit(admin, "/admin/programs/new", "/admin/programs", form_for({{field, value}}));
+    CHECK(refused->status == 400);
+    CHECK(contains(refused->body, "Not accepted"));
+  }
+  CHECK(database.scalar("SELECT count(*) FROM programs") == "0");
+  const auto created = submit(admin, "/admin/programs/new", "/admin/programs", form_for({}));
+  REQUIRE(created->status == 303);
+  const std::string settings_page = created->get_header_value("Location");
+  CHECK(settings_page ==
+        "/admin/programs/" + database.scalar("SELECT id FROM programs") + "/settings");
+  CHECK(database.scalar("SELECT name || ' ' || fund_cents || ' ' || reserve_cents || ' ' || "
+                        "min_payment_cents || ' ' || cure_window_days FROM programs") ==
+        "FTC v. Ring 580000000 20000000 500 30");
+  CHECK(database.scalar("SELECT count(*) FROM audit_log WHERE action = 'program.create' AND actor = 'alice'") == "1");
+  const auto settings = admin.client.Get(settings_page, admin.cookies());
+  CHECK(contains(settings->body, "5,800,000.00"));
+  // The same form again (a double click, a replayed request): the name is taken, nothing new.
+  const auto replayed = submit(admin, "/admin/programs/new", "/admin/programs", form_for({}));
+  CHECK(replayed->status == 409);
+  CHECK(database.scalar("SELECT count(*) FROM programs") == "1");
+  // Finance staff may not create programs: no link, no form, and the POST is refused.
+  Browser fran = signed_in(server, database, "fran", "finance");
+  CHECK_FALSE(contains(fran.client.Get("/admin/", fran.cookies())->body, "/admin/programs/new"));
+  CHECK(fran.client.Get("/admin/programs/new", fran.cookies())->status == 403);
+  const std::string fran_csrf = form_csrf(fran.client.Get("/admin/", fran.cookies())->body);
+  CHECK(fran.client.Post("/admin/programs", fran.cookies(),
+                         httplib::Params{{"csrf", fran_csrf}, {"name", "Other"}, {"fund", "1.00"}})
+            ->status == 403);
+  CHECK(database.scalar("SELECT count(*) FROM programs") == "1");
+}

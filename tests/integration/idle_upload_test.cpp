@@ -25,7 +25,7 @@ std::string receiving_import(TestDatabase& database, std::int64_t program_id,
 
 }  // namespace
 
-TEST_CASE("uploads that received nothing for an hour fail and lose their chunks; live ones stay") {
+TEST_CASE("uploads that received nothing for an hour fail and lose their chunks, and live ones stay") {
   TestDatabase database;
   const auto program = seed_program(database);
   const std::string dead = receiving_import(database, program, "3 hours", "2 hours");

@@ -158,6 +158,7 @@ TEST_CASE("hostile text from every imported field is escaped on every console sc
       {"/admin/programs/{id}/exports/{kind}.csv",
        {"/admin/programs/" + program + "/exports/payments.csv"}},
       {"/admin/settings", {"/admin/settings"}},
+      {"/admin/programs/new", {"/admin/programs/new"}},
       {"/admin/programs/{id}/settings", {"/admin/programs/" + program + "/settings"}},
       {"/admin/imports", {"/admin/imports", "/admin/imports?program=" + program}},
       {"/admin/imports/{id}", {"/admin/imports/" + std::to_string(hostile.import_id)}},

@@ -67,6 +67,16 @@ try {
   if (overflow > 0) fail(`batches screen overflows a phone by ${overflow}px`);
   await audit(page, 'console-batches-phone');
   await page.setViewportSize({ width: 1280, height: 900 });
+  // An administrator creates a second program from the dashboard's form.
+  await page.click('nav >> text=Dashboard');
+  await page.click('#new-program');
+  await audit(page, 'console-program-new');
+  await page.fill('#program-name', 'Second fund (e2e)');
+  await page.fill('#program-fund', '250000.00');
+  await page.click('text=Create the program');
+  await page.waitForURL(/\/admin\/programs\/\d+\/settings$/);
+  if (!(await page.textContent('main')).includes('Second fund (e2e)')) fail('the new program is not shown');
+  await audit(page, 'console-program-created');
   await page.click('text=Sign out');
   await page.waitForURL(`${base}/admin/login`);
   await page.goto(`${base}/admin/`);

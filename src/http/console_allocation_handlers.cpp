@@ -4,6 +4,7 @@
 // run's creator). The use cases check the roles and the rule.
 
 #include <charconv>
+#include <limits>
 
 #include "console_page.hpp"
 #include "disburse/app/allocations.hpp"
@@ -128,13 +129,11 @@ void runs(Exchange& exchange) {
 }
 
 int round_of(const Exchange& exchange) {
-  const std::string text = exchange.query("round").value_or("1");
-  int round = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), round);
-  if (error != std::errc() || end != text.data() + text.size() || round < 1) {
+  const std::int64_t round = exchange.whole_number_query("round", "the round").value_or(1);
+  if (round < 1 || round > std::numeric_limits<int>::max()) {
     throw InvalidInput("the round must be a positive whole number");
   }
-  return round;
+  return static_cast<int>(round);
 }
 
 // The same use case as POST /api/v1/programs/{id}/allocations; blank fields take its defaults.

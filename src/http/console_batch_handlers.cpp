@@ -37,24 +37,13 @@ void batches(Exchange& exchange) {
   });
 }
 
-std::optional<std::int64_t> max_items_of(const Exchange& exchange) {
-  const std::string text = exchange.query("max_items").value_or("");
-  if (text.empty()) return std::nullopt;
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw InvalidInput("max items must be a whole number");
-  }
-  return value;
-}
-
 void create(Exchange& exchange) {
   console_page(exchange, [&](const ConsoleSession& session) {
     verify_console_csrf(exchange, session);
     app::BatchRequest request;
     request.program_id = exchange.id_parameter(0);
     request.method = exchange.query("method").value_or("");
-    request.max_items = max_items_of(exchange);
+    request.max_items = exchange.whole_number_query("max_items", "max items");
     const domain::Batch batch = exchange.services.database.write([&](pg::Transaction& transaction) {
       return app::create_batch(transaction, session.actor, exchange.services.config.payouts, request);
     });

@@ -5,7 +5,7 @@
 // POST /api/v1/programs/{id}/weighting-rule: manage_program, audited, fixed once a first-round run
 // is approved).
 
-#include <charconv>
+#include <limits>
 
 #include "console_page.hpp"
 #include "export_download.hpp"
@@ -151,17 +151,13 @@ void new_program(Exchange& exchange) {
   });
 }
 
-// A window in days as typed; blank keeps the program default, anything but digits is refused.
+// A window in days as typed; blank keeps the program default. A count beyond an int is out of
+// every window's range anyway: it is passed on as 0, for the use case to refuse with its reason.
 std::optional<int> optional_days(const Exchange& exchange, const std::string& field,
                                  const std::string& label) {
-  const std::string text = exchange.query(field).value_or("");
-  if (text.find_first_not_of(" \t") == std::string::npos) return std::nullopt;
-  int days = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), days);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw InvalidInput(label + " must be a whole number of days");
-  }
-  return days;
+  const auto days = exchange.whole_number_query(field, label + " in days");
+  if (!days) return std::nullopt;
+  return *days >= 1 && *days <= std::numeric_limits<int>::max() ? static_cast<int>(*days) : 0;
 }
 
 // The same use case as POST /api/v1/programs. A replayed form finds the name taken (names are

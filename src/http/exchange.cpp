@@ -90,6 +90,18 @@ std::int64_t Exchange::id_query(const std::string& name) const {
   return id;
 }
 
+std::optional<std::int64_t> Exchange::whole_number_query(const std::string& name,
+                                                         const std::string& what) const {
+  const std::string text = query(name).value_or("");
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw InvalidInput(what + " must be a whole number");
+  }
+  return value;
+}
+
 nlohmann::json Exchange::json_body() const {
   if (static_cast<long long>(request.body.size()) > services.config.limits.max_json_bytes) {
     throw InvalidInput("the JSON body is larger than the limit");

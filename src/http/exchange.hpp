@@ -46,6 +46,10 @@ class Exchange {
   int page_limit(int default_limit) const;
   // A positive id from the query string, or 0 when absent; InvalidInput when malformed.
   std::int64_t id_query(const std::string& name) const;
+  // A whole number from the query or form, or nothing when absent or blank; InvalidInput naming
+  // `what` when it is anything else. Ranges are the use case's to check.
+  std::optional<std::int64_t> whole_number_query(const std::string& name,
+                                                 const std::string& what) const;
 
   // The request body as a JSON object, within the configured size limit.
   nlohmann::json json_body() const;

@@ -1,5 +1,7 @@
 #include "disburse/app/programs.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "disburse/domain/errors.hpp"
@@ -10,6 +12,18 @@
 
 namespace disburse::app {
 
+namespace {
+
+// Narrowed to an int without changing whether it is in range: domain::validate_program_settings
+// then refuses an out-of-range window with its own message, however large the number was.
+int window_days(const std::optional<std::int64_t>& requested, int fallback) {
+  if (!requested) return fallback;
+  return static_cast<int>(std::clamp<std::int64_t>(*requested, std::numeric_limits<int>::min(),
+                                                   std::numeric_limits<int>::max()));
+}
+
+}  // namespace
+
 domain::ProgramSettings parse_program_request(const ProgramRequest& request) {
   domain::ProgramSettings settings;
   settings.name = request.name;
@@ -17,9 +31,9 @@ domain::ProgramSettings parse_program_request(const ProgramRequest& request) {
   settings.fund = domain::parse_money_or_throw(request.fund, "fund");
   settings.reserve = domain::parse_money_or_throw(request.reserve, "reserve");
   settings.min_payment = domain::parse_money_or_throw(request.min_payment, "min_payment");
-  settings.paypal_window_days = request.paypal_window_days.value_or(settings.paypal_window_days);
-  settings.check_window_days = request.check_window_days.value_or(settings.check_window_days);
-  settings.cure_window_days = request.cure_window_days.value_or(settings.cure_window_days);
+  settings.paypal_window_days = window_days(request.paypal_window_days, settings.paypal_window_days);
+  settings.check_window_days = window_days(request.check_window_days, settings.check_window_days);
+  settings.cure_window_days = window_days(request.cure_window_days, settings.cure_window_days);
   domain::validate_program_settings(settings);
   return settings;
 }

@@ -68,7 +68,7 @@ Actor authenticate(pg::Database& database, const std::string& username,
 }
 
 CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name,
-                          int lifetime_days) {
+                          std::int64_t lifetime_days) {
   if (!actor.is_user()) throw InvalidInput("tokens belong to a user: act as one with --as");
   if (name.empty() || name.size() > 100) throw InvalidInput("a token name has 1 to 100 characters");
   if (lifetime_days < 1 || lifetime_days > max_token_lifetime_days) {
@@ -79,7 +79,7 @@ CreatedToken create_token(pg::Database& database, const Actor& actor, const std:
   const std::string digest = security::sha256_hex(created.token);
   const pg::InsertedToken inserted = database.write([&](pg::Transaction& transaction) {
     const pg::InsertedToken token =
-        pg::insert_token(transaction, actor.user_id, name, digest, lifetime_days);
+        pg::insert_token(transaction, actor.user_id, name, digest, static_cast<int>(lifetime_days));
     pg::append_audit(transaction,
                      {actor.name, "token.create", "token", std::to_string(token.id), 0, "{}"});
     return token;
@@ -87,6 +87,11 @@ CreatedToken create_token(pg::Database& database, const Actor& actor, const std:
   created.id = inserted.id;
   created.expires_at = inserted.expires_at;
   return created;
+}
+
+nlohmann::json created_token_json(const CreatedToken& created, const Actor& actor) {
+  return {{"id", created.id}, {"token", created.token}, {"user", actor.name},
+          {"expires_at", created.expires_at}};
 }
 
 void revoke_token(pg::Database& database, const Actor& actor, std::int64_t token_id) {

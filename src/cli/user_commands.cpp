@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "command.hpp"
 #include "disburse/app/users.hpp"
 #include "disburse/app/views.hpp"
@@ -31,16 +29,11 @@ nlohmann::json list(Context& context, Arguments& arguments) {
 
 nlohmann::json create_token(Context& context, Arguments& arguments) {
   const std::string name = arguments.option("name").value_or("api");
-  // Beyond an int, the count is out of range anyway: the use case refuses it with its message.
-  const std::int64_t days = std::min<std::int64_t>(
-      optional_count(arguments, "days").value_or(app::default_token_lifetime_days),
-      app::max_token_lifetime_days + 1);
+  const std::int64_t days =
+      optional_count(arguments, "days").value_or(app::default_token_lifetime_days);
   const app::Actor actor = context.acting_user(arguments);
   arguments.finish();
-  const app::CreatedToken created =
-      app::create_token(context.database(), actor, name, static_cast<int>(days));
-  return {{"id", created.id}, {"token", created.token}, {"user", actor.name},
-          {"expires_at", created.expires_at}};
+  return app::created_token_json(app::create_token(context.database(), actor, name, days), actor);
 }
 
 nlohmann::json revoke_token(Context& context, Arguments& arguments) {

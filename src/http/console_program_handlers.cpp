@@ -5,8 +5,6 @@
 // POST /api/v1/programs/{id}/weighting-rule: manage_program, audited, fixed once a first-round run
 // is approved).
 
-#include <limits>
-
 #include "console_page.hpp"
 #include "export_download.hpp"
 #include "disburse/app/allocations.hpp"
@@ -151,15 +149,6 @@ void new_program(Exchange& exchange) {
   });
 }
 
-// A window in days as typed; blank keeps the program default. A count beyond an int is out of
-// every window's range anyway: it is passed on as 0, for the use case to refuse with its reason.
-std::optional<int> optional_days(const Exchange& exchange, const std::string& field,
-                                 const std::string& label) {
-  const auto days = exchange.whole_number_query(field, label + " in days");
-  if (!days) return std::nullopt;
-  return *days >= 1 && *days <= std::numeric_limits<int>::max() ? static_cast<int>(*days) : 0;
-}
-
 // The same use case as POST /api/v1/programs. A replayed form finds the name taken (names are
 // unique) and is refused, so it never makes a second program.
 void create_program(Exchange& exchange) {
@@ -172,9 +161,9 @@ void create_program(Exchange& exchange) {
     request.fund = exchange.query("fund").value_or("");
     request.reserve = exchange.query("reserve").value_or("0");
     request.min_payment = exchange.query("min_payment").value_or("0");
-    request.paypal_window_days = optional_days(exchange, "paypal_window_days", "The PayPal window");
-    request.check_window_days = optional_days(exchange, "check_window_days", "The check window");
-    request.cure_window_days = optional_days(exchange, "cure_window_days", "The cure window");
+    request.paypal_window_days = exchange.whole_number_query("paypal_window_days", "The PayPal window in days");
+    request.check_window_days = exchange.whole_number_query("check_window_days", "The check window in days");
+    request.cure_window_days = exchange.whole_number_query("cure_window_days", "The cure window in days");
     const domain::Program program = exchange.services.database.write(
         [&](pg::Transaction& transaction) { return app::create_program(transaction, session.actor, request); });
     exchange.redirect("/admin/programs/" + std::to_string(program.id) + "/settings");

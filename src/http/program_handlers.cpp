@@ -9,9 +9,14 @@ namespace disburse::http {
 
 namespace {
 
-std::optional<int> optional_int(const nlohmann::json& body, const char* name) {
+// A whole number, whatever its size (its range is the use case's to check): get<int>() would
+// wrap a large one silently into range.
+std::optional<std::int64_t> optional_int(const nlohmann::json& body, const char* name) {
   if (!body.contains(name)) return std::nullopt;
-  return body.at(name).get<int>();
+  if (!body.at(name).is_number_integer()) {
+    throw InvalidInput(std::string(name) + " must be a whole number");
+  }
+  return body.at(name).get<std::int64_t>();
 }
 
 // Amounts are accepted as decimal strings ("5800000.00"), never as JSON numbers, which many

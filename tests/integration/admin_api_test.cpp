@@ -8,12 +8,6 @@
 using namespace disburse::testing;
 using nlohmann::json;
 
-namespace {
-
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-}  // namespace
-
 TEST_CASE("auditors read and verify the audit log and other roles may not") {
   TestDatabase database;
   ServerProcess server(database);
@@ -63,4 +57,24 @@ TEST_CASE("admins manage users over the API and tokens belong to their user") {
   CHECK(client.Post(revoke_path, bearer(finance), "", "application/json")->status == 200);
   CHECK(client.Get("/api/v1/programs", bearer(secret))->status == 401);
   CHECK(database.scalar("SELECT count(*) FROM api_tokens WHERE token_sha256 = '" + secret + "'") == "0");
+}
+
+TEST_CASE("a program's windows are refused out of range however large, never wrapped into range") {
+  TestDatabase database;
+  add_user(database, "alice", "admin");
+  const std::string token = token_for(database, "alice");
+  ServerProcess server(database);
+  httplib::Client client("127.0.0.1", server.port());
+  // 4294967326 wraps to 30 as a 32-bit int: it must be refused, not taken as 30 days.
+  for (const std::string window : {"4294967326", "-1", "0", "3651", "\"30\"", "30.5"}) {
+    CAPTURE(window);
+    const std::string body = R"({"name":"Wide","fund":"100.00","paypal_window_days":)" + window + "}";
+    CHECK(client.Post("/api/v1/programs", bearer(token), body, "application/json")->status == 400);
+  }
+  CHECK(database.scalar("SELECT count(*) FROM programs") == "0");
+  const auto created = client.Post("/api/v1/programs", bearer(token),
+                                   R"({"name":"Wide","fund":"100.00","paypal_window_days":45})",
+                                   "application/json");
+  REQUIRE(created->status == 201);
+  CHECK(database.scalar("SELECT paypal_window_days FROM programs") == "45");
 }

@@ -19,7 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 std::string concrete(const std::string& pattern, const HostileProgram& hostile) {
   std::string path = pattern;

@@ -14,7 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 json run_json(const TestDatabase& database, const std::vector<std::string>& arguments,
               const std::string& user) {

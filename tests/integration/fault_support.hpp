@@ -16,13 +16,6 @@
 
 namespace disburse::testing {
 
-inline httplib::Headers bearer_headers(const std::string& token,
-                                       const std::string& idempotency_key = "") {
-  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
-  if (!idempotency_key.empty()) headers.emplace("Idempotency-Key", idempotency_key);
-  return headers;
-}
-
 // Uploads a list through the API and returns the queued import's id.
 inline std::int64_t upload_list(int port, const std::string& token, std::int64_t program_id,
                                 const std::string& body) {
@@ -30,7 +23,7 @@ inline std::int64_t upload_list(int port, const std::string& token, std::int64_t
   client.set_read_timeout(60, 0);
   const auto response = client.Post(
       ("/api/v1/programs/" + std::to_string(program_id) + "/imports?file_name=list.csv").c_str(),
-      bearer_headers(token), body, "text/csv");
+      bearer(token), body, "text/csv");
   REQUIRE(response);
   INFO(response->body);
   REQUIRE(response->status == 202);

@@ -14,7 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 const std::string ring_body = R"({"name":"FTC v. Ring","fund":"5800000.00","reserve":"200000.00","min_payment":"10.00"})";
 

@@ -32,7 +32,7 @@ TEST_CASE("a list can be uploaded to a program while another import into it is r
   const auto started = std::chrono::steady_clock::now();
   const auto second = client.Post(
       ("/api/v1/programs/" + std::to_string(program) + "/imports?file_name=more.csv").c_str(),
-      bearer_headers(token), list_header + list_row("C3"), "text/csv");
+      bearer(token), list_header + list_row("C3"), "text/csv");
   const auto waited = std::chrono::steady_clock::now() - started;
   REQUIRE(second);
   INFO(second->body);

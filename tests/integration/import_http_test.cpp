@@ -18,11 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-httplib::Headers bearer(const std::string& token, const std::string& idempotency_key = "") {
-  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
-  if (!idempotency_key.empty()) headers.emplace("Idempotency-Key", idempotency_key);
-  return headers;
-}
 
 httplib::Result upload(httplib::Client& client, const std::string& token, std::int64_t program,
                        const std::string& body, const std::string& key = "") {

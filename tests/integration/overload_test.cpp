@@ -10,12 +10,6 @@
 
 using namespace disburse::testing;
 
-namespace {
-
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-}  // namespace
-
 TEST_CASE("a statement blocked past the timeout answers 503 quickly instead of hanging") {
   TestDatabase database;
   add_user(database, "alice", "admin");

@@ -456,16 +456,6 @@ TEST_CASE("killing the CLI while it creates batches or produces files loses and 
   std::filesystem::remove_all(dir);
 }
 
-namespace {
-
-httplib::Headers bearer(const std::string& token, const std::string& idempotency_key = "") {
-  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
-  if (!idempotency_key.empty()) headers.emplace("Idempotency-Key", idempotency_key);
-  return headers;
-}
-
-}  // namespace
-
 TEST_CASE("the API creates, approves and files a batch, and honours the Idempotency-Key") {
   TestDatabase database;
   add_finance_team(database);

@@ -334,11 +334,7 @@ TEST_CASE("the API takes a results file once per Idempotency-Key and serves the 
   httplib::Client client("127.0.0.1", server.port());
   client.set_read_timeout(30, 0);
   const std::string path = "/api/v1/batches/" + std::to_string(batch_id) + "/results";
-  const auto headers = [&](const std::string& key) {
-    httplib::Headers result = {{"Authorization", "Bearer " + token}};
-    if (!key.empty()) result.emplace("Idempotency-Key", key);
-    return result;
-  };
+  const auto headers = [&](const std::string& key) { return bearer(token, key); };
   CHECK(client.Post(path, headers(""), body, "text/csv")->status == 400);
   const auto first = client.Post(path, headers("r-1"), body, "text/csv");
   REQUIRE(first->status == 201);

@@ -121,7 +121,7 @@ TEST_CASE(
                       std::chrono::seconds(60)),
                   server->log());
   httplib::Client client("127.0.0.1", server->port());
-  const auto shown = client.Get(("/api/v1/imports/" + import_text).c_str(), bearer_headers(token));
+  const auto shown = client.Get(("/api/v1/imports/" + import_text).c_str(), bearer(token));
   REQUIRE(shown);
   const json done = json::parse(shown->body);
   CHECK(done["state"] == "completed");
@@ -171,7 +171,7 @@ TEST_CASE(
   const std::string run_text = std::to_string(run.at("run_id").get<std::int64_t>());
   const std::string paid = std::to_string(run.at("claimants_paid").get<std::int64_t>());
   const std::string approve_path = "/api/v1/allocations/" + run_text + "/approve";
-  const httplib::Headers headers = bearer_headers(token, "approve-" + run_text);
+  const httplib::Headers headers = bearer(token, "approve-" + run_text);
   const std::string payments_sql = "SELECT count(*) FROM payments WHERE run_id = " + run_text;
   const std::string entries_sql =
       "SELECT count(*) FROM ledger_entries WHERE kind = 'allocation_approved' AND run_id = " +

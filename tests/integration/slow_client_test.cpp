@@ -29,7 +29,6 @@ double seconds_since(Clock::time_point started) {
   return std::chrono::duration<double>(Clock::now() - started).count();
 }
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 std::string detail_of(const std::string& body) { return json::parse(body).value("detail", ""); }
 

@@ -3,6 +3,7 @@
 // run as a command or as a server. Everything talks to the PostgreSQL cluster that ops/test
 // started (DISBURSE_TEST_PG holds its libpq keyword/value connection string).
 
+#include <httplib.h>
 #include <sys/types.h>
 
 #include <map>
@@ -57,6 +58,12 @@ void add_user(const TestDatabase& database, const std::string& name, const std::
 std::string password_of(const std::string& name);
 // A bearer token for the user.
 std::string token_for(const TestDatabase& database, const std::string& name);
+// The headers of an API request made with the token (and an Idempotency-Key, when given).
+inline httplib::Headers bearer(const std::string& token, const std::string& idempotency_key = "") {
+  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  if (!idempotency_key.empty()) headers.emplace("Idempotency-Key", idempotency_key);
+  return headers;
+}
 
 // A `disburse serve` child process on a free port, stopped with SIGTERM when destroyed.
 class ServerProcess {

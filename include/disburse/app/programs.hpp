@@ -18,9 +18,10 @@ struct ProgramRequest {
   std::string reserve = "0";
   std::string min_payment = "0";
   std::string currency = "USD";
-  std::optional<int> paypal_window_days;
-  std::optional<int> check_window_days;
-  std::optional<int> cure_window_days;
+  // As given: any whole number, checked against the windows' range here, not by the callers.
+  std::optional<std::int64_t> paypal_window_days;
+  std::optional<std::int64_t> check_window_days;
+  std::optional<std::int64_t> cure_window_days;
 };
 
 domain::ProgramSettings parse_program_request(const ProgramRequest& request);

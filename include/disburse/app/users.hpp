@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,9 @@ struct CreatedToken {
 constexpr int default_token_lifetime_days = 90;
 constexpr int max_token_lifetime_days = 365;
 CreatedToken create_token(pg::Database& database, const Actor& actor, const std::string& name,
-                          int lifetime_days = default_token_lifetime_days);
+                          std::int64_t lifetime_days = default_token_lifetime_days);
+// {"id", "token", "user", "expires_at"}: what the CLI and the API answer a creation with.
+nlohmann::json created_token_json(const CreatedToken& created, const Actor& actor);
 void revoke_token(pg::Database& database, const Actor& actor, std::int64_t token_id);
 // The acting user's own tokens (never the secrets, which are not stored).
 std::vector<pg::TokenRecord> list_tokens(pg::Database& database, const Actor& actor);
